@@ -1,0 +1,16 @@
+"""Gunicorn settings for production: gunicorn -c config/gunicorn.conf.py "watch:create_app()"."""
+import multiprocessing
+import os
+
+bind = os.environ.get("WATCH_BIND", "0.0.0.0:" + os.environ.get("PORT", "8000"))
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("WATCH_THREADS", "4"))
+worker_class = "gthread"
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+errorlog = "-"
+# Push delivery runs in its own processes in production: flask --app watch push-worker
+raw_env = ["WATCH_PUSH_WORKER_INPROCESS=false"]

@@ -1,0 +1,52 @@
+"""watch: neighbourhood and boat watch for residents, municipalities and police."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Domain packages, in the order their init_app runs. Each has init_app(app).
+DOMAINS = (
+    "watch.accounts",
+    "watch.api",
+    "watch.main",
+    "watch.areas",
+    "watch.alerts",
+    "watch.push",
+    "watch.pwa",
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; `config` overrides defaults and WATCH_* variables."""
+    import importlib
+
+    import os
+
+    from watch import db, errors, i18n, security, settings
+
+    instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("WATCH_INSTANCE_PATH") or ROOT / "instance"
+    app = Flask(
+        __name__,
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(Path(instance).resolve()),
+    )
+    settings.load(app, config)
+    db.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    for name in DOMAINS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        init = getattr(module, "init_app", None)
+        if init is not None:
+            init(app)
+    return app

@@ -1,0 +1,19 @@
+"""Signals between domains, so that no domain reaches into another's internals.
+
+Receivers run inside the sender's transaction: they add to the session they are
+given and never commit it.
+"""
+from blinker import Namespace
+
+signals = Namespace()
+
+#: sender: the User about to be deleted; kwargs: session. Domains delete or
+#: anonymise what they hold about the user.
+user_deleting = signals.signal("user-deleting")
+
+#: sender: the User; kwargs: session, data (a dict each domain adds its part to).
+user_export = signals.signal("user-export")
+
+#: sender: the Alert just stored (flushed, id set); kwargs: session, area_ids.
+#: The push domain fans out deliveries in the same transaction.
+alert_posted = signals.signal("alert-posted")

@@ -1,0 +1,71 @@
+"""Pages that belong to no single domain."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from watch.accounts.forms import PlainForm
+from watch.db import get_session
+
+bp = Blueprint("main", __name__)
+
+
+def template_globals() -> dict:
+    """Values every template may use."""
+    return {
+        "emergency_number": current_app.config["EMERGENCY_NUMBER"],
+        "non_urgent_number": current_app.config["NON_URGENT_NUMBER"],
+        "plain_form": PlainForm,
+        "nav_items": nav_items(),
+        "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
+    }
+
+
+def nav_items() -> list[tuple[str, str]]:
+    """(endpoint, label) of the main navigation that exist in this app."""
+    from flask_babel import lazy_gettext as _l
+
+    wanted = [
+        ("main.index", _l("Home")),
+        ("areas.map_page", _l("Map")),
+        ("alerts.new", _l("Report")),
+        ("alerts.list_page", _l("Alerts")),
+    ]
+    endpoints = current_app.view_functions
+    return [(e, label) for e, label in wanted if e in endpoints]
+
+
+@bp.get("/")
+def index():
+    """Start page: what this is, and the way in."""
+    return render_template("main/index.html")
+
+
+@bp.get("/about-112")
+def emergency():
+    """When to call 112 and when 114 14."""
+    return render_template("main/emergency.html")
+
+
+@bp.post("/lang/<code>")
+def set_language(code: str):
+    """Switch language for this session (and the profile, when logged in)."""
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db = get_session()
+            db.add(current_user)
+            db.commit()
+    target = request.form.get("next") or url_for("main.index")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.index")
+    return redirect(target)
+
+
+@bp.get("/healthz")
+def health():
+    """Liveness and database reachability, for the load balancer."""
+    get_session().exec(text("SELECT 1"))
+    return jsonify(status="ok")

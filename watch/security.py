@@ -1,0 +1,85 @@
+"""Security base: CSRF, rate limits, token auth for integrations, response headers."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, g, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def init_app(app: Flask) -> None:
+    """CSRF on every unsafe request not made with an API token; limits; headers."""
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    app.config.setdefault("WTF_CSRF_HEADERS", ["X-CSRFToken", "X-CSRF-Token"])
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.before_request(_protect)
+    app.after_request(_headers)
+
+
+def bearer_token() -> str | None:
+    """The API token in the Authorization header, if any."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+def _protect() -> None:
+    # Token requests never carry the session (see accounts.auth), so a forged
+    # cross-site request cannot ride on a cookie: only they skip CSRF.
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    if request.method in UNSAFE_METHODS and not g.get("auth_via_token"):
+        csrf.protect()
+
+
+def content_security_policy(app: Flask) -> str:
+    """A CSP without unsafe-inline; tile hosts from MAP_TILE_URL are allowed as images."""
+    img = ["'self'", "data:", "blob:"]
+    tile = urlsplit(app.config.get("MAP_TILE_URL") or "")
+    if tile.scheme and tile.netloc:
+        img.append(f"{tile.scheme}://{tile.netloc.replace('{s}', '*')}")
+    img += list(app.config.get("CSP_EXTRA_IMG_SRC") or [])
+    directives = {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "img-src": " ".join(img),
+        "connect-src": "'self'",
+        "font-src": "'self'",
+        "manifest-src": "'self'",
+        "worker-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+    return "; ".join(f"{k} {v}" for k, v in directives.items())
+
+
+def _headers(response):
+    app = current_app
+    if "csp" not in app.extensions:
+        app.extensions["csp"] = content_security_policy(app)
+    h = response.headers
+    h.setdefault("Content-Security-Policy", app.extensions["csp"])
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Permissions-Policy", "geolocation=(self), camera=(self), microphone=(), payment=()")
+    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if app.config["ENV"] == "production":
+        h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.path.startswith("/api/") or getattr(g, "_login_user", None) is not None:
+        # Pages and data about people are never stored by shared caches.
+        h.setdefault("Cache-Control", "no-store")
+    return response
