@@ -27,6 +27,7 @@ translations:
 
 run: install
 	WATCH_ENV=development $(BIN)/flask --app watch db upgrade
+	@echo "First admin account: WATCH_ENV=development $(BIN)/flask --app watch users create-admin"
 	WATCH_ENV=development $(BIN)/flask --app watch run --port $(PORT)
 
 test: install-test

@@ -6,6 +6,7 @@ collide, with every table emptied after each test.
 """
 from __future__ import annotations
 
+import contextvars
 import itertools
 import os
 import re
@@ -13,6 +14,8 @@ import uuid
 from urllib.parse import quote
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
@@ -55,7 +58,7 @@ def _import_all_models() -> None:
     create_app({"ENV": "testing", "DATABASE_URL": "sqlite://", "SECRET_KEY": "x" * 40})
 
 
-def test_config(tmp_path, database_url: str) -> dict:
+def make_test_config(tmp_path, database_url: str) -> dict:
     """Settings for a test app; tests may update the dict before create_app."""
     return {
         "ENV": "testing",
@@ -89,13 +92,29 @@ def database_url(tmp_path, pg_schema_url):
 @pytest.fixture
 def config(tmp_path, database_url) -> dict:
     """The test app's settings; override keys in a test before using `app`."""
-    return test_config(tmp_path, database_url)
+    return make_test_config(tmp_path, database_url)
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in a fresh context, as production does.
+
+    Flask would otherwise reuse the test's app context, sharing `g` (the
+    logged-in user, the database session) between the test and every request.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        test_session = g.get("db_session") if g else None
+        if test_session is not None and not (test_session.new or test_session.dirty or test_session.deleted):
+            test_session.rollback()  # end the test's read snapshot: see what the request wrote
+        return response
 
 
 @pytest.fixture
 def app(config):
     """A fresh app on a fresh database."""
     application = create_app(config)
+    application.test_client_class = IsolatedClient
     if not PG_URL:
         SQLModel.metadata.create_all(wdb.engine(application))
     with application.app_context():

@@ -98,7 +98,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         status = exc.code or 500
-        custom = exc.description != type(exc).description
+        # Our own aborts may carry a specific message; library ones (e.g. the
+        # rate limiter's "10 per 1 minute") get the translated standard text.
+        custom = exc.description != type(exc).description and status != 429
         message = exc.description if custom else MESSAGES.get(status, exc.description)
         return render_error(status, CODES.get(status, "error"), message)
 
