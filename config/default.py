@@ -54,3 +54,86 @@ MAP_DEFAULT_ZOOM = 10
 # Emergency numbers shown on every page.
 EMERGENCY_NUMBER = "112"
 NON_URGENT_NUMBER = "114 14"
+
+# --- Areas (watch.areas) ---
+# Region that areas must lie in, as [min_lon, min_lat, max_lon, max_lat]: Sweden.
+AREA_REGION_BBOX = [10.5, 55.0, 24.5, 69.5]
+AREA_MAX_VERTICES = 5000
+AREA_MIN_M2 = 1000  # a few house plots, or a single jetty
+AREA_MAX_M2 = 500_000_000  # 500 km²: a long stretch of archipelago shore
+AREA_UPLOAD_MAX_BYTES = 1024 * 1024
+AREA_INVITE_MAX_AGE_DAYS = 14
+# Contact representatives are trained at least once a year.
+AREA_TRAINING_VALID_DAYS = 365
+# How often (seconds) a process checks whether other processes changed areas.
+AREA_INDEX_CHECK_SECONDS = 5
+# "Nearby areas you may join" on the map: radius in metres.
+AREA_NEARBY_M = 15000
+AREA_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+AREA_PHOTO_MAX_SIDE = 1600
+
+# PWA (watch.pwa): the installed app's name and colours, gzip for text responses.
+PWA_NAME = "Trygg Granne – grannsamverkan och båtsamverkan"
+PWA_SHORT_NAME = "Trygg Granne"
+PWA_THEME_COLOR = "#0b4f8a"
+PWA_BACKGROUND_COLOR = "#f6f7f9"
+STATIC_GZIP = True
+STATIC_GZIP_MIN_SIZE = 512
+
+# Alerts (watch.alerts).
+ALERTS_MAX_DISTANCE_M = 500  # how far outside a chosen area a position may lie
+ALERTS_TEXT_MAX = 2000
+ALERTS_CLOCK_SKEW_SECONDS = 300  # "observed at" may be this far in the future
+ALERTS_OBSERVED_MAX_AGE_DAYS = 30
+ALERTS_EXPIRE_HOURS = 72  # open alerts close as "expired" after this
+ALERTS_RETENTION_DAYS = 365  # `alerts purge` deletes older alerts and photos
+ALERTS_RATE_WINDOW_MINUTES = 10
+ALERTS_RATE_PER_USER = 5  # police and admins are exempt
+ALERTS_RATE_PER_AREA = 30
+ALERTS_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+ALERTS_PHOTO_MAX_PIXELS = 40_000_000  # larger images are refused as decompression bombs
+ALERTS_PHOTO_MAX_DIMENSION = 2048
+ALERTS_PHOTOS_PER_ALERT = 4
+ALERTS_PHOTO_DIR = None  # None: <instance>/alert-photos
+ALERTS_PAGE_SIZE = 50
+ALERTS_MAP_LIMIT = 1000
+ALERTS_IDEMPOTENCY_HOURS = 48
+
+# --- Push (watch.push) ---
+# VAPID key (P-256): PEM or the raw 32-byte scalar in base64url. None: generated
+# into the instance folder on first run; refused in production, where every app
+# server and worker must share one key.
+VAPID_PRIVATE_KEY = None
+# Who the push services may contact: mailto: or https:. Required in production;
+# localhost-style subjects are refused (Apple rejects them).
+VAPID_SUBJECT = None
+# Push services subscriptions may point at: FCM, Mozilla, Apple, Microsoft.
+PUSH_ALLOWED_HOSTS = ["fcm.googleapis.com", "*.push.services.mozilla.com", "*.push.apple.com", "*.notify.windows.com"]
+# host:port pairs allowed over plain http and on loopback: for the test push service only.
+PUSH_ALLOW_INSECURE_HOSTS = []
+PUSH_MAX_DEVICES_PER_USER = 20
+# A delivery worker thread in every app process (the embedded default); production
+# runs `flask --app watch push-worker` processes instead.
+PUSH_WORKER_INPROCESS = True
+PUSH_BATCH_SIZE = 500
+PUSH_LEASE_SECONDS = 60  # a killed worker's claims are taken over after this
+PUSH_POLL_SECONDS = 5.0  # fallback poll next to LISTEN/NOTIFY (PostgreSQL)
+PUSH_POLL_SECONDS_SQLITE = 0.5
+PUSH_MAX_ATTEMPTS = 8
+PUSH_BACKOFF_BASE_SECONDS = 2.0
+PUSH_BACKOFF_CAP_SECONDS = 600.0
+PUSH_CONNECTIONS = 64
+PUSH_PER_HOST_CONCURRENCY = 32
+PUSH_TIMEOUT_SECONDS = 10.0
+# Time to live at the push service (never 0 for alerts), by category.
+PUSH_TTL_SECONDS = 12 * 3600
+PUSH_TTL_BY_CATEGORY = {"information": 3 * 24 * 3600, "graffiti": 24 * 3600}
+# Burglary-type categories: Urgency high, and "urgent only" preferences get them.
+PUSH_URGENT_CATEGORIES = ["burglary", "boat_theft"]
+PUSH_TIMEZONE = "Europe/Stockholm"  # for quiet hours
+# Not acknowledged by a police contact after this long: push to the municipality's
+# other police users and admins.
+PUSH_ESCALATE_AFTER_MINUTES = 15
+PUSH_ESCALATION_CHECK_SECONDS = 30
+PUSH_ESCALATION_WINDOW_HOURS = 24  # older alerts are never escalated
+PUSH_DELIVERY_RETENTION_DAYS = 30  # delivery records (receipts) are kept this long

@@ -124,7 +124,7 @@ def password():
         except ServiceError as exc:
             _field_error(form, exc)
         else:
-            login_user(current_user)  # re-issue this session with the new version
+            login_user(current_user._get_current_object())  # re-issue this session with the new version
             flash(_("Your password is changed. Other devices have been logged out."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form), 422 if form.errors else 200

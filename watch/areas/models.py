@@ -57,6 +57,9 @@ class Area(SQLModel, table=True):
     decided_at: datetime | None = None
     rejection_reason: str | None = Field(default=None, max_length=500)
     archived_at: datetime | None = None
+    # Added by the areas domain (issue 3).
+    area_m2: float | None = None
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class AreaMembership(SQLModel, table=True):
@@ -72,4 +75,107 @@ class AreaMembership(SQLModel, table=True):
     is_main_contact: bool = Field(default=False)  # huvudkontaktombud
     # Contact representatives are trained by police and municipality yearly.
     trained_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    trained_recorded_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+
+
+class AreaIndexState(SQLModel, table=True):
+    """One row: a counter bumped with every change to `areas`, so that other
+    processes know their spatial index is stale without reloading it."""
+
+    __tablename__ = "area_index_state"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(default=0)
+
+
+class AreaInvite(SQLModel, table=True):
+    """An invite link; the signed token names this row, so it can be revoked."""
+
+    __tablename__ = "area_invites"
+
+    id: int | None = Field(default=None, primary_key=True)
+    area_id: int = Field(foreign_key="areas.id", index=True, ondelete="CASCADE")
+    created_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    nonce: str = Field(max_length=32, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    uses: int = Field(default=0)
+
+
+class JoinRequestStatus(str, Enum):
+    """pending -> approved | declined."""
+
+    pending = "pending"
+    approved = "approved"
+    declined = "declined"
+
+
+class AreaJoinRequest(SQLModel, table=True):
+    """A person asking the contact representatives to let them join."""
+
+    __tablename__ = "area_join_requests"
+
+    id: int | None = Field(default=None, primary_key=True)
+    area_id: int = Field(foreign_key="areas.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    message: str = Field(default="", max_length=500)
+    status: JoinRequestStatus = Field(default=JoinRequestStatus.pending, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    decided_at: datetime | None = None
+
+
+class Household(SQLModel, table=True):
+    """One household on a contact representative's roster (grannsamverkan).
+
+    Households that opted out are listed by address only: no name, no phone.
+    """
+
+    __tablename__ = "area_households"
+
+    id: int | None = Field(default=None, primary_key=True)
+    area_id: int = Field(foreign_key="areas.id", index=True, ondelete="CASCADE")
+    address: str = Field(max_length=120)
+    participates: bool = Field(default=True)
+    contact_name: str | None = Field(default=None, max_length=80)
+    contact_phone: str | None = Field(default=None, max_length=32)
+    # The contact representative keeping this household on her roster.
+    keeper_id: int | None = Field(default=None, foreign_key="users.id", index=True, ondelete="SET NULL")
+    entered_by_id: int | None = Field(default=None, foreign_key="users.id", index=True, ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Boat(SQLModel, table=True):
+    """A boat registered by a member of a boat-watch area."""
+
+    __tablename__ = "boats"
+
+    id: int | None = Field(default=None, primary_key=True)
+    area_id: int = Field(foreign_key="areas.id", index=True, ondelete="CASCADE")
+    owner_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=80)
+    boat_type: str = Field(default="", max_length=60)
+    length_m: float | None = None
+    hull_id: str = Field(default="", max_length=40)  # HIN/CIN or registration number
+    mooring: str = Field(default="", max_length=120)
+    photo: str | None = Field(default=None, max_length=80)  # file name under the instance folder
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class BoatEngine(SQLModel, table=True):
+    """An engine (usually an outboard) of a registered boat."""
+
+    __tablename__ = "boat_engines"
+
+    id: int | None = Field(default=None, primary_key=True)
+    boat_id: int = Field(foreign_key="boats.id", index=True, ondelete="CASCADE")
+    make: str = Field(max_length=60)
+    model: str = Field(default="", max_length=60)
+    power_hp: float | None = None
+    serial_number: str = Field(default="", max_length=60, index=True)
+    marking: str = Field(default="", max_length=120)  # ID or DNA marking
     created_at: datetime = Field(default_factory=utcnow)

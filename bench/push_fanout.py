@@ -1,0 +1,219 @@
+"""Benchmark: one alert to 10,000 devices, end to end, against tests/pushservice.py on loopback.
+
+Prints the POST /api/v1/alerts time (p95, 100 vs 10,000 devices: it must not grow
+with the audience), the time until the last push is accepted, messages per
+second, and in the same run the naive baseline (a sequential pywebpush.webpush()
+loop over a sample, extrapolated) and the encryption-only floor.
+
+    .venv/bin/python bench/push_fanout.py [--devices 10000] [--database-url postgresql+psycopg://...]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import delete, insert, select  # noqa: E402
+from sqlmodel import SQLModel  # noqa: E402
+
+from tests.push.procs import ServiceProcess  # noqa: E402
+from watch import create_app  # noqa: E402
+from watch import db as wdb  # noqa: E402
+
+BOX = (17.000, 58.750, 17.010, 58.755)
+SMALL_BOX = (17.030, 58.750, 17.040, 58.755)
+
+
+def polygon(b) -> str:
+    ring = [[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]], [b[0], b[1]]]
+    return json.dumps({"type": "Polygon", "coordinates": [ring]})
+
+
+def populate(session, svc, n: int, area, prefix: str) -> list[dict]:
+    from watch.accounts.models import User
+    from watch.areas.models import AreaMembership, AreaRole
+    from watch.push.models import PushSubscription
+
+    subs = []
+    while len(subs) < n:
+        subs += svc.subscriptions(min(2000, n - len(subs)))
+    session.execute(insert(User), [{"email": f"{prefix}{i}@example.se", "display_name": f"{prefix} {i}", "password_hash": "x",
+                                    "is_admin": False, "is_police": False, "session_version": 1} for i in range(n)])
+    ids = session.execute(select(User.id).where(User.email.like(f"{prefix}%")).order_by(User.id)).scalars().all()
+    session.execute(insert(AreaMembership), [{"area_id": area.id, "user_id": u, "role": AreaRole.member} for u in ids])
+    session.execute(insert(PushSubscription), [
+        {"user_id": u, "endpoint": s["endpoint"], "p256dh": s["keys"]["p256dh"], "auth": s["keys"]["auth"],
+         "host": "127.0.0.1", "label": "Telefon"} for u, s in zip(ids, subs)])
+    session.commit()
+    return subs
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--devices", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--naive-sample", type=int, default=500)
+    parser.add_argument("--database-url", default=None)
+    opts = parser.parse_args()
+
+    svc = ServiceProcess()
+    tmp = Path(tempfile.mkdtemp(prefix="push-bench-"))
+    url = opts.database_url or f"sqlite:///{tmp / 'bench.db'}"
+    app = create_app({
+        "ENV": "testing", "DATABASE_URL": url, "SECRET_KEY": "bench-secret-key-that-is-long-enough",
+        "INSTANCE_PATH": str(tmp / "instance"), "WTF_CSRF_ENABLED": False, "PUSH_WORKER_INPROCESS": False,
+        "PUSH_ALLOW_INSECURE_HOSTS": [svc.hostport], "VAPID_SUBJECT": "mailto:trygghet@nykoping.se",
+        "ALERTS_RATE_PER_USER": 10**6, "ALERTS_RATE_PER_AREA": 10**6, "RATELIMIT_ENABLED": False,
+        "PUSH_BATCH_SIZE": 1000,
+    })
+    engine = wdb.engine(app)
+    if url.startswith("postgresql"):
+        SQLModel.metadata.drop_all(engine)
+    SQLModel.metadata.create_all(engine)
+    try:
+        run(app, svc, opts)
+    finally:
+        svc.stop()
+        if url.startswith("postgresql"):
+            SQLModel.metadata.drop_all(engine)
+
+
+def run(app, svc, opts) -> None:
+    from watch.accounts.models import User
+    from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus
+    from watch.push.models import Delivery
+    from watch.push.sender import PushMessage, encrypt_payload
+    from watch.push.worker import Worker, state
+
+    n = opts.devices
+    with app.app_context():
+        session = wdb.get_session()
+        big = Area(kind=AreaKind.grannsamverkan, name="Storområdet", municipality="Nyköping", geometry=polygon(BOX),
+                   min_lon=BOX[0], min_lat=BOX[1], max_lon=BOX[2], max_lat=BOX[3], status=AreaStatus.active)
+        small = Area(kind=AreaKind.grannsamverkan, name="Lillområdet", municipality="Nyköping", geometry=polygon(SMALL_BOX),
+                     min_lon=SMALL_BOX[0], min_lat=SMALL_BOX[1], max_lon=SMALL_BOX[2], max_lat=SMALL_BOX[3], status=AreaStatus.active)
+        poster = User(email="polis@example.se", display_name="Polis", password_hash="x", is_police=True)
+        session.add_all([big, small, poster])
+        session.commit()
+        session.add_all([AreaMembership(area_id=a.id, user_id=poster.id, role=AreaRole.police) for a in (big, small)])
+        session.commit()
+        t0 = time.perf_counter()
+        subs = populate(session, svc, n, big, "m")
+        populate(session, svc, 100, small, "s")
+        print(f"setup: {n + 100} devices subscribed in {time.perf_counter() - t0:.1f} s")
+
+        client = app.test_client()
+        with client.session_transaction() as sess:
+            sess["_user_id"], sess["_fresh"] = poster.get_id(), True
+
+        def post(where) -> float:
+            lon, lat = (where[0] + where[2]) / 2, (where[1] + where[3]) / 2
+            start = time.perf_counter()
+            r = client.post("/api/v1/alerts", json={"category": "burglary", "text": "Inbrott pågår, två personer vid garagen.",
+                                                    "lon": lon, "lat": lat})
+            took = time.perf_counter() - start
+            assert r.status_code == 201, r.get_data(as_text=True)
+            return took
+
+        # Time the fan-out statement inside each POST too: the rest of the POST is the alert itself.
+        from watch.push import fanout
+
+        inner, fan_times = fanout.fan_out, []
+
+        def timed_fan_out(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                fan_times.append(time.perf_counter() - start)
+
+        fanout.fan_out = timed_fan_out
+        post(SMALL_BOX)  # warm-up
+        fan_times.clear()
+        small_t = [post(SMALL_BOX) for _ in range(opts.repeats)]
+        small_f, fan_times[:] = list(fan_times), []
+        big_t = [post(BOX) for _ in range(opts.repeats)]
+        big_f = list(fan_times)
+        fanout.fan_out = inner
+        with wdb.session_scope(app) as s:
+            s.execute(delete(Delivery))
+        print(f"POST /api/v1/alerts p95: {p95(small_t) * 1000:.1f} ms with 100 devices, "
+              f"{p95(big_t) * 1000:.1f} ms with {n:,} devices (median {statistics.median(small_t) * 1000:.1f} / "
+              f"{statistics.median(big_t) * 1000:.1f} ms, {opts.repeats} posts each)")
+        print(f"  of which the fan-out INSERT ... SELECT: p95 {p95(small_f) * 1000:.1f} ms (100 devices), "
+              f"{p95(big_f) * 1000:.1f} ms ({n:,} devices)")
+
+        # End to end: the POST, then one worker (in this process) until the last push is accepted.
+        worker = Worker(app, name="bench")
+        before = svc.stats()["total_received"]
+        start = time.perf_counter()
+        post(BOX)
+        worker.drain(120)
+        elapsed = time.perf_counter() - start
+        worker.close()
+        stats = svc.stats()
+        got = stats["total_received"] - before
+        assert got == n, f"only {got} of {n} accepted"
+        assert not stats["rejections"], stats["rejections"][:3]
+        rate = n / elapsed
+        print(f"end to end: {n:,} pushes accepted {elapsed:.2f} s after the POST started: {rate:,.0f} messages/s")
+
+        # Encryption-only floor: what RFC 8291 alone costs per message on one core.
+        payload = PushMessage(subs[0]["endpoint"], subs[0]["keys"]["p256dh"], subs[0]["keys"]["auth"],
+                              {"title": "Inbrott i Storområdet", "body": "Inbrott pågår, två personer vid garagen.",
+                               "url": "/alerts/1", "alert_id": 1, "category": "burglary", "tag": "alert-1"}).encoded()
+        sample = subs[:2000]
+        start = time.perf_counter()
+        for s in sample:
+            encrypt_payload(payload, s["keys"]["p256dh"], s["keys"]["auth"])
+        enc_rate = len(sample) / (time.perf_counter() - start)
+        print(f"encryption only (one thread): {enc_rate:,.0f} messages/s; {n:,} would take {n / enc_rate:.2f} s")
+
+        # Naive baseline: pywebpush.webpush() in a sequential loop, as a first version would do.
+        from pywebpush import webpush
+
+        pem = state(app).vapid.private_key
+        from cryptography.hazmat.primitives import serialization
+
+        pem_text = pem.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                     serialization.NoEncryption()).decode()
+        from py_vapid import Vapid02
+
+        vapid = Vapid02.from_pem(pem_text.encode())
+        sample = subs[: opts.naive_sample]
+        body = payload.decode()
+        start = time.perf_counter()
+        for s in sample:
+            webpush(s, data=body, vapid_private_key=vapid, vapid_claims={"sub": "mailto:trygghet@nykoping.se"}, ttl=3600)
+        naive = (time.perf_counter() - start) / len(sample)
+        print(f"naive pywebpush loop: {1 / naive:,.0f} messages/s (timed {len(sample)}, extrapolated: "
+              f"{n:,} would take {naive * n:.1f} s)")
+        print(f"speed-up over the naive loop: {rate * naive:.1f}x")
+
+        # The sender alone over the same devices: what the worker's claim/record adds on top.
+        from watch.push.worker import make_sender
+
+        sender = make_sender(app)
+        messages = [PushMessage(s["endpoint"], s["keys"]["p256dh"], s["keys"]["auth"], json.loads(payload), ttl=3600,
+                                urgency="high", topic="alert-1") for s in subs]
+        start = time.perf_counter()
+        results = sender.send_many(messages)
+        raw = n / (time.perf_counter() - start)
+        sender.close()
+        assert all(r.ok for r in results)
+        print(f"PushSender.send_many alone: {raw:,.0f} messages/s (the worker reaches {rate / raw:.0%} of it)")
+
+
+if __name__ == "__main__":
+    main()

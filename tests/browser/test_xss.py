@@ -1,0 +1,113 @@
+"""What users write renders inert everywhere: lists, detail pages, map popups.
+
+The CSP would block inline scripts anyway, so the checks look at the DOM: no
+element made from the payload exists, the text shows literally, and no CSP
+violation was even attempted.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser.conftest import PASSWORD, login, require_route, wait_js
+
+pytestmark = pytest.mark.browser
+
+PAYLOADS = [
+    '<script id="xss-script">window.__xss = 1</script>',
+    '<img id="xss-img" src="x" onerror="window.__xss = 2">',
+    '"><svg id="xss-svg" onload="window.__xss = 3">',
+    "<a id=\"xss-link\" href=\"javascript:window.__xss = 4\">klicka</a>",
+    "javascript:window.__xss=5",
+    "{{ 7*7 }} ${7*7} <b id=\"xss-b\">fet</b>",
+]
+TEXT = " ".join(PAYLOADS)
+WATCH = """() => {
+  window.__violations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective));
+}"""
+
+
+def assert_inert(page, where: str) -> None:
+    made = page.evaluate("""() => ['xss-script', 'xss-img', 'xss-svg', 'xss-link', 'xss-b']
+        .filter((id) => document.getElementById(id))""")
+    assert made == [], f"{where}: payload became markup: {made}"
+    assert page.evaluate("window.__xss") is None, where
+    assert page.evaluate("document.querySelectorAll('a[href^=\"javascript:\" i]').length") == 0, where
+    assert page.evaluate("window.__violations") == [], f"{where}: CSP had to block something"
+
+
+@pytest.fixture(scope="module")
+def hostile(live_app):
+    """An area, a user and an alert whose names and text are all XSS payloads."""
+    from watch.accounts import service
+    from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus
+    from watch.db import session_scope, utcnow
+
+    with live_app.app_context(), session_scope() as s:
+        user = service.register(s, email="xss@example.se", display_name=PAYLOADS[1][:80], password=PASSWORD)
+        ring = [[16.99, 58.74], [17.01, 58.74], [17.01, 58.76], [16.99, 58.76], [16.99, 58.74]]
+        area = Area(kind=AreaKind.grannsamverkan, name=PAYLOADS[2][:120], description=TEXT, municipality="Nyköping",
+                    status=AreaStatus.active, geometry=json.dumps({"type": "Polygon", "coordinates": [ring]}),
+                    min_lon=16.99, min_lat=58.74, max_lon=17.01, max_lat=58.76)
+        s.add(area)
+        s.flush()
+        s.add(AreaMembership(area_id=area.id, user_id=user.id, role=AreaRole.contact))
+        alert_id = None
+        if "alerts.detail" in live_app.view_functions:
+            from watch.alerts.models import Alert, AlertArea, Category
+
+            alert = Alert(author_id=user.id, category=Category.other, text=TEXT, observed_at=utcnow(), lat=58.75, lon=17.0)
+            s.add(alert)
+            s.flush()
+            s.add(AlertArea(alert_id=alert.id, area_id=area.id))
+            alert_id = alert.id
+        s.commit()
+        return {"email": user.email, "area": area.id, "alert": alert_id}
+
+
+@pytest.fixture
+def victim(new_context, hostile):
+    ctx = new_context()
+    ctx.add_init_script(f"({WATCH})()")
+    page = ctx.new_page()
+    page.on("dialog", lambda d: (_ for _ in ()).throw(AssertionError(f"dialog opened: {d.message}")))
+    login(page, hostile)
+    return page
+
+
+def test_alert_text_and_author_in_list_and_detail(live_app, victim, hostile):
+    require_route(live_app, "alerts.detail", "Alert pages (/alerts/<id>)")
+    for path in ("/alerts", f"/alerts/{hostile['alert']}"):
+        victim.goto(path)
+        assert "<script" in victim.inner_text("main") or "&lt;script" in victim.inner_text("main")
+        if "/alerts/" in path:  # the list shortens long texts
+            assert "javascript:window.__xss=5" in victim.inner_text("main")
+        assert_inert(victim, path)
+
+
+def test_alert_map_popup(live_app, victim, hostile):
+    require_route(live_app, "alerts.map_page", "Alert map (/alerts/map)")
+    victim.goto("/alerts/map")
+    wait_js(victim, "() => document.querySelectorAll('.leaflet-marker-icon').length > 0")
+    victim.locator(".leaflet-marker-icon").first.click()
+    victim.wait_for_selector(".leaflet-popup-content")
+    assert "onerror" in victim.inner_text(".leaflet-popup-content")
+    assert_inert(victim, "alert map popup")
+    assert "<img" in victim.inner_text("#map-alert-list")  # the list alternative, as text
+    assert_inert(victim, "alert map list")
+
+
+def test_area_name_on_map_list_and_detail(live_app, victim, hostile):
+    require_route(live_app, "areas.map_page", "Area map (areas.map_page)")
+    for path in ("/areas/list", f"/areas/{hostile['area']}"):
+        victim.goto(path)
+        assert "<svg" in victim.inner_text("main"), path
+        assert_inert(victim, path)
+    victim.goto("/areas/")
+    wait_js(victim, "() => document.querySelectorAll('.leaflet-interactive').length > 0")
+    victim.locator("path.leaflet-interactive").first.click(force=True)
+    victim.wait_for_selector(".leaflet-popup-content")
+    assert "<svg" in victim.inner_text(".leaflet-popup-content")
+    assert_inert(victim, "area map popup")

@@ -1,0 +1,137 @@
+"""Push test helpers: the real-protocol push service, a small world of areas and people, workers."""
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+
+import pytest
+
+from tests.pushservice import PushService
+from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus
+from watch.push import service as push_service_mod
+from watch.push.worker import Worker
+
+BOXES = {
+    "Gamla stan": (17.000, 58.750, 17.010, 58.755),
+    "Hamnen": (17.030, 58.750, 17.040, 58.755),
+}
+INSIDE = {"Gamla stan": (17.005, 58.7525), "Hamnen": (17.035, 58.7525)}
+
+
+def polygon(min_lon, min_lat, max_lon, max_lat) -> str:
+    """A GeoJSON Polygon for a lon/lat box."""
+    ring = [[min_lon, min_lat], [max_lon, min_lat], [max_lon, max_lat], [min_lon, max_lat], [min_lon, min_lat]]
+    return json.dumps({"type": "Polygon", "coordinates": [ring]})
+
+
+def push_settings(hostport: str) -> dict:
+    """Test settings: the loopback push service allowed, fast retries, short leases."""
+    return {
+        "PUSH_ALLOW_INSECURE_HOSTS": [hostport],
+        "PUSH_BACKOFF_BASE_SECONDS": 0.01,
+        "PUSH_BACKOFF_CAP_SECONDS": 0.1,
+        "PUSH_LEASE_SECONDS": 5,
+        "PUSH_POLL_SECONDS": 0.5,
+        "PUSH_POLL_SECONDS_SQLITE": 0.1,
+        "PUSH_ESCALATION_CHECK_SECONDS": 0,
+        "VAPID_SUBJECT": "mailto:trygghet@nykoping.se",
+    }
+
+
+@pytest.fixture
+def pushsvc():
+    """The push service on loopback (in a thread of this process)."""
+    with PushService() as svc:
+        yield svc
+
+
+@pytest.fixture
+def config(config, pushsvc):
+    """The standard test settings plus the push service."""
+    config.update(push_settings(pushsvc.hostport))
+    return config
+
+
+def make_area(session, name, status=AreaStatus.active, municipality="Nyköping") -> Area:
+    """An area from BOXES."""
+    box = BOXES[name]
+    area = Area(kind=AreaKind.grannsamverkan, name=name, municipality=municipality, geometry=polygon(*box),
+                min_lon=box[0], min_lat=box[1], max_lon=box[2], max_lat=box[3], status=status)
+    session.add(area)
+    session.commit()
+    return area
+
+
+def join(session, user, area, role=AreaRole.member) -> None:
+    """Put the user in the area with a role."""
+    session.add(AreaMembership(area_id=area.id, user_id=user.id, role=AreaRole(role)))
+    session.commit()
+
+
+def add_device(session, user, svc, label="Telefon") -> dict:
+    """Subscribe a new device of the push service for the user (through the service layer)."""
+    sub = svc.new_subscription()
+    push_service_mod.subscribe(session, user, subscription=sub, label=label)
+    return sub
+
+
+@dataclass
+class World:
+    """Two areas; in the first a member, a contact, a police contact and the poster; a member of the second."""
+
+    area: Area
+    other_area: Area
+    people: dict
+    devices: dict
+
+
+@pytest.fixture
+def world(session, make_user, pushsvc) -> World:
+    """Everyone with one phone each (the police contact and the member are the 'two phones')."""
+    area = make_area(session, "Gamla stan")
+    other = make_area(session, "Hamnen")
+    people = {
+        "poster": make_user(name="Paula Postare"),
+        "member": make_user(name="Maja Medlem"),
+        "contact": make_user(name="Kim Kontaktombud"),
+        "police": make_user(name="Polis Per", police=True, municipality="Nyköping"),
+        "other_member": make_user(name="Olle Annanstans"),
+    }
+    join(session, people["poster"], area)
+    join(session, people["member"], area)
+    join(session, people["contact"], area, AreaRole.contact)
+    join(session, people["police"], area, AreaRole.police)
+    join(session, people["other_member"], other)
+    devices = {role: add_device(session, user, pushsvc) for role, user in people.items()}
+    return World(area, other, people, devices)
+
+
+def post_alert(client, auth, user, *, category="suspicious_person", text="En okänd person provar dörrhandtag.",
+               where="Gamla stan", **extra):
+    """Post through the real API as `user`; returns the response."""
+    auth.as_user(user)
+    lon, lat = INSIDE[where]
+    return client.post("/api/v1/alerts", json={"category": category, "text": text, "lon": lon, "lat": lat, **extra})
+
+
+class WorkerThread:
+    """A Worker running its loop in a thread, as the in-process worker does."""
+
+    def __init__(self, app):
+        self.worker = Worker(app, name="test-worker")
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.app = app
+
+    def _run(self):
+        with self.app.app_context():
+            self.worker.run()
+
+    def __enter__(self):
+        self.thread.start()
+        return self.worker
+
+    def __exit__(self, *exc):
+        self.worker.stop()
+        self.thread.join(10)
+        assert not self.thread.is_alive()

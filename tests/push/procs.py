@@ -1,0 +1,77 @@
+"""Separate processes for fault tests and benchmarks: the push service and `flask push-worker`."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class ServiceProcess:
+    """tests/pushservice.py in its own process, driven through its /_control/ API."""
+
+    def __init__(self, retry_after: float = 0):
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "pushservice.py"), "--port", "0", "--retry-after", str(retry_after)],
+            stdout=subprocess.PIPE, text=True,
+        )
+        self.origin = self.proc.stdout.readline().strip()
+        if not self.origin.startswith("http://"):
+            self.stop()
+            raise RuntimeError("push service did not start")
+        self.hostport = self.origin.removeprefix("http://")
+
+    def control(self, action: str, body: dict | None = None, query: str = ""):
+        """POST to /_control/<action>; returns the JSON answer."""
+        data = json.dumps(body or {}).encode()
+        req = urllib.request.Request(f"{self.origin}/_control/{action}{query}", data=data, method="POST",
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as response:
+            return json.loads(response.read())
+
+    def subscriptions(self, n: int) -> list[dict]:
+        """n new browser-shaped subscriptions."""
+        return self.control("subscriptions", query=f"?n={n}")
+
+    def stats(self) -> dict:
+        """Received per subscription, attempts, rejections."""
+        with urllib.request.urlopen(f"{self.origin}/_control/stats", timeout=30) as response:
+            return json.loads(response.read())
+
+    def stop(self) -> None:
+        """SIGTERM, then wait."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def worker_env(database_url: str, instance_path: str, hostport: str, **settings) -> dict:
+    """The environment of a `flask --app watch push-worker` process on the test database."""
+    env = dict(os.environ)
+    env.update({
+        "WATCH_ENV": "testing",
+        "WATCH_DATABASE_URL": database_url,
+        "WATCH_SECRET_KEY": "test-secret-key-that-is-long-enough-123",
+        "WATCH_INSTANCE_PATH": instance_path,  # the same generated VAPID key as the test app
+        "WATCH_PUSH_ALLOW_INSECURE_HOSTS": json.dumps([hostport]),
+        "WATCH_PUSH_WORKER_INPROCESS": "false",
+        "WATCH_VAPID_SUBJECT": "mailto:trygghet@nykoping.se",
+    })
+    env.update({f"WATCH_{k}": v if isinstance(v, str) else json.dumps(v) for k, v in settings.items()})
+    return env
+
+
+def start_worker(env: dict, log_path: Path) -> subprocess.Popen:
+    """One push-worker process, logging to a file."""
+    log = open(log_path, "ab")
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "watch", "push-worker"], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)

@@ -1,0 +1,162 @@
+"""Areas in the JSON API: GeoJSON for the map, and the area lifecycle."""
+from __future__ import annotations
+
+import json as jsonlib
+import math
+
+import geojson
+from flask import Blueprint, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from spectree import Response
+
+from watch.api import Error, require_login, spec
+from watch.areas import registration
+from watch.areas.models import Area, AreaRole
+from watch.areas.schemas import (AreaCollection, AreaFeature, AreaIn, AreaPatch, AreaQuery, MemberOut, RejectIn,
+                                 TrainedIn)
+from watch.areas.service import get_area_for, membership_of
+from watch.db import get_session
+from watch.errors import ServiceError, envelope
+
+bp = Blueprint("areas_api", __name__, url_prefix="/api/v1/areas")
+bp.before_request(require_login)
+TAGS = ["areas"]
+
+
+def _reject_constant(name: str):
+    raise ValueError(name)
+
+
+@bp.before_request
+def strict_json():
+    """Name the problem when a body is not JSON, or holds NaN/Infinity (which JSON does not allow)."""
+    if request.method not in ("POST", "PUT", "PATCH") or not request.content_length:
+        return None
+    if not request.is_json:
+        return envelope(415, "unsupported_media_type", _l("Send the request body as JSON (Content-Type: application/json)."))
+    try:
+        jsonlib.loads(request.get_data(cache=True), parse_constant=_reject_constant)
+    except UnicodeDecodeError:
+        return envelope(400, "invalid_json", _l("The request body is not valid JSON (it is not UTF-8)."))
+    except jsonlib.JSONDecodeError as exc:
+        return envelope(400, "invalid_json", _l("The request body is not valid JSON (line %(line)d, column %(col)d).", line=exc.lineno, col=exc.colno))
+    except ValueError as exc:
+        return envelope(400, "not_finite", _l("The request contains %(value)s; only finite numbers are allowed.", value=str(exc)[:10]))
+    return None
+
+
+def feature(area: Area, role: AreaRole | None) -> dict:
+    """An area as a GeoJSON Feature (built with the geojson package)."""
+    props = {
+        "id": area.id, "kind": area.kind.value, "name": area.name, "description": area.description,
+        "municipality": area.municipality, "status": area.status.value, "area_m2": area.area_m2,
+        "my_role": role.value if role else None, "created_at": area.created_at.isoformat(),
+        "decided_at": area.decided_at.isoformat() if area.decided_at else None,
+        "rejection_reason": area.rejection_reason,
+    }
+    f = geojson.Feature(id=area.id, geometry=geojson.loads(area.geometry), properties=props)
+    f["bbox"] = [area.min_lon, area.min_lat, area.max_lon, area.max_lat]
+    return f
+
+
+def collection(pairs) -> dict:
+    """Areas as a GeoJSON FeatureCollection."""
+    return geojson.FeatureCollection([feature(a, r) for a, r in pairs])
+
+
+def parse_bbox(text: str | None):
+    """min_lon,min_lat,max_lon,max_lat from a query string, or a 422 naming the problem."""
+    if not text:
+        return None
+    try:
+        box = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        box = ()
+    if len(box) != 4 or not all(math.isfinite(v) for v in box) or box[0] > box[2] or box[1] > box[3]:
+        raise ServiceError("bbox_invalid", _l("bbox must be min_lon,min_lat,max_lon,max_lat."), 422, field="bbox")
+    return box
+
+
+def _one(area: Area) -> AreaFeature:
+    m = membership_of(get_session(), current_user, area.id)
+    return AreaFeature.model_validate(jsonlib.loads(geojson.dumps(feature(area, AreaRole(m.role) if m else None))))
+
+
+@bp.get("")
+@spec.validate(query=AreaQuery, resp=Response(HTTP_200=AreaCollection, HTTP_401=Error, HTTP_422=Error), tags=TAGS)
+def list_areas(query: AreaQuery):
+    """Areas the user may see, as a GeoJSON FeatureCollection (filter by bbox, status, mine)."""
+    pairs = registration.visible_areas(get_session(), current_user, bbox=parse_bbox(query.bbox),
+                                       statuses=(query.status,) if query.status else None)
+    if query.mine:
+        pairs = [(a, r) for a, r in pairs if r is not None]
+    return AreaCollection.model_validate(jsonlib.loads(geojson.dumps(collection(pairs))))
+
+
+@bp.post("")
+@spec.validate(json=AreaIn, resp=Response(HTTP_201=AreaFeature, HTTP_401=Error, HTTP_413=Error, HTTP_422=Error), tags=TAGS)
+def create_area(json: AreaIn):
+    """Register an area; it waits for the police (pending). You become its contact representative."""
+    area = registration.create_area(get_session(), current_user, kind=json.kind, name=json.name,
+                                    municipality=json.municipality, description=json.description,
+                                    geometry_data=json.geometry)
+    return _one(area), 201, {"Location": url_for("areas_api.get_area", area_id=area.id)}
+
+
+@bp.get("/<int:area_id>")
+@spec.validate(resp=Response(HTTP_200=AreaFeature, HTTP_401=Error, HTTP_404=Error), tags=TAGS)
+def get_area(area_id: int):
+    """One area as a GeoJSON Feature."""
+    return _one(get_area_for(get_session(), current_user, area_id, need="view"))
+
+
+@bp.patch("/<int:area_id>")
+@spec.validate(json=AreaPatch, resp=Response(HTTP_200=AreaFeature, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error,
+                                             HTTP_409=Error, HTTP_422=Error), tags=TAGS)
+def update_area(area_id: int, json: AreaPatch):
+    """Change an area's name, description, municipality or outline (contacts, police, admins)."""
+    area = registration.update_area(get_session(), current_user, area_id, name=json.name, description=json.description,
+                                    municipality=json.municipality, geometry_data=json.geometry)
+    return _one(area)
+
+
+@bp.post("/<int:area_id>/approve")
+@spec.validate(resp=Response(HTTP_200=AreaFeature, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error, HTTP_409=Error), tags=TAGS)
+def approve_area(area_id: int):
+    """Activate a pending area (police of its municipality, admins); needs a trained contact."""
+    return _one(registration.approve_area(get_session(), current_user, area_id))
+
+
+@bp.post("/<int:area_id>/reject")
+@spec.validate(json=RejectIn, resp=Response(HTTP_200=AreaFeature, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error,
+                                            HTTP_409=Error, HTTP_422=Error), tags=TAGS)
+def reject_area(area_id: int, json: RejectIn):
+    """Refuse a pending area with a reason the registrant will see."""
+    return _one(registration.reject_area(get_session(), current_user, area_id, reason=json.reason))
+
+
+@bp.post("/<int:area_id>/archive")
+@spec.validate(resp=Response(HTTP_200=AreaFeature, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error, HTTP_409=Error), tags=TAGS)
+def archive_area(area_id: int):
+    """Archive an area (contacts, police, admins)."""
+    return _one(registration.archive_area(get_session(), current_user, area_id))
+
+
+@bp.post("/<int:area_id>/trained")
+@spec.validate(json=TrainedIn, resp=Response(HTTP_200=MemberOut, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error,
+                                             HTTP_422=Error), tags=TAGS)
+def mark_trained(area_id: int, json: TrainedIn):
+    """Record a contact representative's yearly training (police of the municipality, admins)."""
+    from watch.areas.api_members import member_out
+
+    m = registration.mark_trained(get_session(), current_user, area_id, user_id=json.user_id, trained_on=json.trained_on)
+    return member_out(m)
+
+
+@bp.get("/queue")
+@spec.validate(resp=Response(HTTP_200=AreaCollection, HTTP_401=Error), tags=TAGS)
+def queue():
+    """Pending areas waiting for this police user's (or admin's) decision."""
+    areas = registration.approval_queue(get_session(), current_user)
+    return AreaCollection.model_validate(jsonlib.loads(geojson.dumps(collection((a, None) for a in areas))))

@@ -1,0 +1,92 @@
+"""Area forms (Flask-WTF: CSRF on every one)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+KIND_CHOICES = [("grannsamverkan", _l("Neighbourhood watch (grannsamverkan)")),
+                ("batsamverkan", _l("Boat watch (båtsamverkan)"))]
+
+
+class AreaForm(FlaskForm):
+    """Register an area: draw it on the map or upload a GeoJSON file."""
+
+    kind = RadioField(_l("Kind of watch"), choices=KIND_CHOICES, validators=[DataRequired()], default="grannsamverkan")
+    name = StringField(_l("Name of the area"), validators=[DataRequired(), Length(max=120)])
+    municipality = StringField(_l("Municipality"), validators=[DataRequired(), Length(max=80)])
+    description = TextAreaField(_l("Description (optional)"), validators=[Optional(), Length(max=4000)])
+    geometry = HiddenField(_l("Outline"))
+    geojson_file = FileField(_l("…or upload a GeoJSON file"))
+
+
+class AreaEditForm(FlaskForm):
+    """Change an area."""
+
+    name = StringField(_l("Name of the area"), validators=[DataRequired(), Length(max=120)])
+    municipality = StringField(_l("Municipality"), validators=[DataRequired(), Length(max=80)])
+    description = TextAreaField(_l("Description (optional)"), validators=[Optional(), Length(max=4000)])
+    geometry = HiddenField(_l("Outline"))
+    geojson_file = FileField(_l("…or upload a GeoJSON file"))
+
+
+class RejectForm(FlaskForm):
+    """Refuse a pending area."""
+
+    reason = TextAreaField(_l("Reason (the contact representative sees it)"), validators=[DataRequired(), Length(max=500)])
+
+
+class TrainedForm(FlaskForm):
+    """Record a contact representative's training."""
+
+    user_id = SelectField(_l("Contact representative"), coerce=int, validators=[DataRequired()])
+    trained_on = DateField(_l("Training date"), validators=[DataRequired()])
+
+
+class JoinForm(FlaskForm):
+    """Ask to join."""
+
+    message = TextAreaField(_l("Message to the contact representative (optional)"), validators=[Optional(), Length(max=500)])
+
+
+class InviteForm(FlaskForm):
+    """A new invite link."""
+
+    days = IntegerField(_l("Valid for (days)"), validators=[DataRequired(), NumberRange(min=1, max=365)], default=14)
+
+
+class HouseholdForm(FlaskForm):
+    """A household on the roster."""
+
+    address = StringField(_l("Address or house number"), validators=[DataRequired(), Length(max=120)])
+    participates = BooleanField(_l("The household takes part"), default=True)
+    contact_name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=80)])
+    contact_phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=32)])
+
+
+class BoatForm(FlaskForm):
+    """A boat."""
+
+    name = StringField(_l("Boat name"), validators=[DataRequired(), Length(max=80)])
+    boat_type = StringField(_l("Type (e.g. motorboat, sailboat)"), validators=[Optional(), Length(max=60)])
+    length_m = StringField(_l("Length (m)"), validators=[Optional(), Length(max=10)])
+    hull_id = StringField(_l("Hull or registration number"), validators=[Optional(), Length(max=40)])
+    mooring = StringField(_l("Mooring place"), validators=[Optional(), Length(max=120)])
+
+
+class EngineForm(FlaskForm):
+    """An engine."""
+
+    make = StringField(_l("Make"), validators=[DataRequired(), Length(max=60)])
+    model = StringField(_l("Model"), validators=[Optional(), Length(max=60)])
+    power_hp = StringField(_l("Power (hp)"), validators=[Optional(), Length(max=10)])
+    serial_number = StringField(_l("Serial number"), validators=[Optional(), Length(max=60)])
+    marking = StringField(_l("Marking (e.g. ID or DNA marking)"), validators=[Optional(), Length(max=120)])
+
+
+class PhotoForm(FlaskForm):
+    """A boat photo."""
+
+    photo = FileField(_l("Photo (JPEG, PNG or WebP)"), validators=[DataRequired()])

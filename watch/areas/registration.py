@@ -1,0 +1,246 @@
+"""An area's life: register (pending), approve or reject, train contacts, edit, archive."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from watch.areas import geometry
+from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus
+from watch.areas.service import get_area_for, is_municipality_police, membership_of, same_municipality
+from watch.db import utcnow
+from watch.errors import ServiceError
+
+
+MISSING = {
+    "name": _l("Enter a name for the area."),
+    "municipality": _l("Enter the municipality."),
+    "reason": _l("Enter a reason."),
+}
+
+
+def _text(value: str | None, *, field: str, max_len: int, required: bool = True) -> str:
+    value = " ".join((value or "").split()) if field != "description" else (value or "").strip()
+    if required and not value:
+        raise ServiceError(f"{field}_missing", MISSING[field], 422, field=field)
+    if len(value) > max_len:
+        raise ServiceError(f"{field}_too_long", _l("The text can be at most %(n)d characters.", n=max_len), 422, field=field)
+    return value
+
+
+def _kind(kind) -> AreaKind:
+    try:
+        return AreaKind(kind)
+    except ValueError:
+        raise ServiceError("kind_invalid", _l("Choose neighbourhood watch or boat watch."), 422, field="kind")
+
+
+def _geometry(geom) -> geometry.CheckedGeometry:
+    if isinstance(geom, (str, bytes)):
+        geom = geometry.parse_text(geom)
+    return geometry.check(geom)
+
+
+def _apply_geometry(area: Area, checked: geometry.CheckedGeometry) -> None:
+    area.geometry = checked.geojson
+    area.min_lon, area.min_lat, area.max_lon, area.max_lat = checked.bbox
+    area.area_m2 = checked.area_m2
+
+
+def create_area(session: Session, user, *, kind, name: str, municipality: str, geometry_data,
+                description: str = "") -> Area:
+    """Register an area (pending); the registrant becomes its first contact representative. Commits."""
+    if user is None or getattr(user, "id", None) is None:
+        raise ServiceError("login_required", _l("Please log in first."), 401)
+    area = Area(
+        kind=_kind(kind),
+        name=_text(name, field="name", max_len=120),
+        municipality=_text(municipality, field="municipality", max_len=80),
+        description=_text(description, field="description", max_len=4000, required=False),
+        geometry="", min_lon=0, min_lat=0, max_lon=0, max_lat=0,
+        status=AreaStatus.pending, created_by_id=user.id,
+    )
+    _apply_geometry(area, _geometry(geometry_data))
+    session.add(area)
+    session.flush()
+    session.add(AreaMembership(area_id=area.id, user_id=user.id, role=AreaRole.contact, is_main_contact=True))
+    session.commit()
+    return area
+
+
+def update_area(session: Session, user, area_id: int, *, name: str | None = None, description: str | None = None,
+                municipality: str | None = None, geometry_data=None) -> Area:
+    """Change an area's name, description, municipality or outline. Commits."""
+    area = get_area_for(session, user, area_id, need="edit")
+    if area.status in (AreaStatus.archived, AreaStatus.rejected):
+        raise ServiceError("area_closed", _l("An archived or rejected area cannot be changed."), 409)
+    if name is not None:
+        area.name = _text(name, field="name", max_len=120)
+    if description is not None:
+        area.description = _text(description, field="description", max_len=4000, required=False)
+    if municipality is not None:
+        area.municipality = _text(municipality, field="municipality", max_len=80)
+    if geometry_data is not None:
+        _apply_geometry(area, _geometry(geometry_data))
+    area.updated_at = utcnow()
+    session.add(area)
+    session.commit()
+    return area
+
+
+def training_valid(m: AreaMembership, today: date | None = None) -> bool:
+    """Whether a contact representative's training is recent enough (yearly)."""
+    if m.trained_on is None:
+        return False
+    today = today or utcnow().date()
+    return today - m.trained_on <= timedelta(days=current_app.config["AREA_TRAINING_VALID_DAYS"])
+
+
+def contacts(session: Session, area_id: int) -> list[AreaMembership]:
+    """The area's contact representatives, main contact first."""
+    return list(session.exec(select(AreaMembership).where(AreaMembership.area_id == area_id, AreaMembership.role == AreaRole.contact)
+                             .order_by(AreaMembership.is_main_contact.desc(), AreaMembership.created_at, AreaMembership.id)))
+
+
+def has_trained_contact(session: Session, area_id: int) -> bool:
+    """At least one contact representative trained within the last year."""
+    return any(training_valid(m) for m in contacts(session, area_id))
+
+
+def approve_area(session: Session, user, area_id: int) -> Area:
+    """Make a pending area active (needs a trained contact). A police approver becomes its police contact."""
+    area = get_area_for(session, user, area_id, need="approve")
+    if area.status != AreaStatus.pending:
+        raise ServiceError("area_not_pending", _l("Only a pending area can be approved."), 409)
+    if not has_trained_contact(session, area.id):
+        raise ServiceError("contact_not_trained", _l("At least one contact representative must have been trained in the last 12 months before the area can be activated."), 409)
+    area.status = AreaStatus.active
+    area.decided_by_id, area.decided_at = user.id, utcnow()
+    area.rejection_reason = None
+    area.updated_at = utcnow()
+    session.add(area)
+    if user.is_police and membership_of(session, user, area.id) is None:
+        session.add(AreaMembership(area_id=area.id, user_id=user.id, role=AreaRole.police))
+    session.commit()
+    return area
+
+
+def reject_area(session: Session, user, area_id: int, *, reason: str) -> Area:
+    """Refuse a pending area, telling the registrant why. Commits."""
+    area = get_area_for(session, user, area_id, need="approve")
+    if area.status != AreaStatus.pending:
+        raise ServiceError("area_not_pending", _l("Only a pending area can be rejected."), 409)
+    area.rejection_reason = _text(reason, field="reason", max_len=500)
+    area.status = AreaStatus.rejected
+    area.decided_by_id, area.decided_at = user.id, utcnow()
+    area.updated_at = utcnow()
+    session.add(area)
+    session.commit()
+    return area
+
+
+def archive_area(session: Session, user, area_id: int) -> Area:
+    """Archive an area: it no longer takes alerts or members. Contacts, police and admins. Commits."""
+    area = get_area_for(session, user, area_id, need="edit")
+    if area.status == AreaStatus.archived:
+        raise ServiceError("area_archived", _l("The area is already archived."), 409)
+    area.status = AreaStatus.archived
+    area.archived_at = area.updated_at = utcnow()
+    session.add(area)
+    session.commit()
+    return area
+
+
+def mark_trained(session: Session, user, area_id: int, *, user_id: int, trained_on: date | None = None) -> AreaMembership:
+    """Record a contact representative's training (police of the municipality or admin). Commits."""
+    get_area_for(session, user, area_id, need="approve")
+    trained_on = trained_on or utcnow().date()
+    if trained_on > utcnow().date():
+        raise ServiceError("trained_on_future", _l("The training date cannot be in the future."), 422, field="trained_on")
+    m = session.exec(select(AreaMembership).where(AreaMembership.area_id == area_id, AreaMembership.user_id == user_id)).first()
+    if m is None or m.role != AreaRole.contact:
+        raise ServiceError("not_a_contact", _l("Only a contact representative of the area can be marked as trained."), 422, field="user_id")
+    m.trained_on, m.trained_recorded_by_id = trained_on, user.id
+    session.add(m)
+    session.commit()
+    return m
+
+
+def set_role(session: Session, user, area_id: int, *, user_id: int, role, main: bool | None = None) -> AreaMembership:
+    """Make a member a contact representative (or back), or mark the main contact. Commits."""
+    get_area_for(session, user, area_id, need="members")
+    role = AreaRole(role)
+    if role == AreaRole.police:
+        raise ServiceError("role_invalid", _l("Police contacts are added by the police."), 422, field="role")
+    m = session.exec(select(AreaMembership).where(AreaMembership.area_id == area_id, AreaMembership.user_id == user_id)).first()
+    if m is None or m.role == AreaRole.police:
+        raise ServiceError("not_a_member", _l("That person is not a member of the area."), 422, field="user_id")
+    if m.role == AreaRole.contact and role == AreaRole.member and len(contacts(session, area_id)) <= 1:
+        raise ServiceError("last_contact", _l("An area needs at least one contact representative."), 409)
+    m.role = role
+    if role == AreaRole.member:
+        m.is_main_contact, m.trained_on = False, None
+    if main and role == AreaRole.contact:
+        for other in contacts(session, area_id):
+            other.is_main_contact = other.id == m.id
+            session.add(other)
+    session.add(m)
+    session.commit()
+    return m
+
+
+def add_police_contact(session: Session, user, area_id: int, *, police_user) -> AreaMembership:
+    """Add a police user of the area's municipality as its police contact (police or admin). Commits."""
+    area = get_area_for(session, user, area_id, need="approve")
+    if not police_user.is_police or not same_municipality(police_user.municipality, area.municipality):
+        raise ServiceError("not_police", _l("The police contact must be a police user of the area's municipality."), 422, field="user_id")
+    m = membership_of(session, police_user, area.id)
+    if m is None:
+        m = AreaMembership(area_id=area.id, user_id=police_user.id, role=AreaRole.police)
+    else:
+        m.role, m.is_main_contact = AreaRole.police, False
+    session.add(m)
+    session.commit()
+    return m
+
+
+def approval_queue(session: Session, user) -> list[Area]:
+    """Pending areas this user may decide on: their municipality's for police, all for admins."""
+    q = select(Area).where(Area.status == AreaStatus.pending).order_by(Area.created_at, Area.id)
+    if user.is_admin:
+        return list(session.exec(q))
+    if not (user.is_police and user.municipality):
+        return []
+    return list(session.exec(q.where(func.lower(Area.municipality) == user.municipality.strip().lower())))
+
+
+def visible_areas(session: Session, user, *, bbox: tuple[float, float, float, float] | None = None,
+                  statuses: tuple[AreaStatus, ...] | None = None) -> list[tuple[Area, AreaRole | None]]:
+    """Areas the user may see (active ones, plus their own and their municipality's), with their role."""
+    mine = {m.area_id: m.role for m in session.exec(select(AreaMembership).where(AreaMembership.user_id == user.id))}
+    q = select(Area)
+    if not user.is_admin:
+        conds = [Area.status == AreaStatus.active, Area.created_by_id == user.id]
+        if mine:
+            conds.append(Area.id.in_(list(mine)))
+        if user.is_police and user.municipality:
+            conds.append(func.lower(Area.municipality) == user.municipality.strip().lower())
+        q = q.where(or_(*conds))
+    if statuses:
+        q = q.where(Area.status.in_(list(statuses)))
+    if bbox:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        q = q.where(Area.max_lon >= min_lon, Area.min_lon <= max_lon, Area.max_lat >= min_lat, Area.min_lat <= max_lat)
+    areas = session.exec(q.order_by(Area.name, Area.id)).all()
+    out = []
+    for a in areas:
+        role = mine.get(a.id)
+        if a.status == AreaStatus.archived and role is None and not user.is_admin and not is_municipality_police(user, a):
+            continue
+        if a.status == AreaStatus.rejected and a.created_by_id != user.id and role is None and not user.is_admin and not is_municipality_police(user, a):
+            continue
+        out.append((a, role))
+    return out

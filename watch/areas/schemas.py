@@ -1,0 +1,238 @@
+"""Pydantic models of the areas API (documented through spectree)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from watch.areas.models import AreaKind, AreaRole, AreaStatus, JoinRequestStatus
+
+
+class AreaQuery(BaseModel):
+    """Filters for the area list."""
+
+    bbox: str | None = Field(default=None, description="min_lon,min_lat,max_lon,max_lat", max_length=120)
+    status: AreaStatus | None = None
+    mine: bool = False
+
+
+class AreaIn(BaseModel):
+    """A new area: its outline is a GeoJSON Polygon or MultiPolygon (or a Feature holding one)."""
+
+    kind: AreaKind
+    name: str = Field(min_length=1, max_length=120)
+    municipality: str = Field(min_length=1, max_length=80)
+    description: str = Field(default="", max_length=4000)
+    geometry: dict[str, Any]
+
+
+class AreaPatch(BaseModel):
+    """Fields of an area that can change."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    municipality: str | None = Field(default=None, min_length=1, max_length=80)
+    description: str | None = Field(default=None, max_length=4000)
+    geometry: dict[str, Any] | None = None
+
+
+class RejectIn(BaseModel):
+    """Why an area is refused."""
+
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class TrainedIn(BaseModel):
+    """A contact representative's training."""
+
+    user_id: int
+    trained_on: date | None = None
+
+
+class RoleIn(BaseModel):
+    """Change a member's role in the area."""
+
+    role: Literal["member", "contact"]
+    main: bool = False
+
+
+class AreaProperties(BaseModel):
+    """What the API tells about an area besides its outline."""
+
+    id: int
+    kind: AreaKind
+    name: str
+    description: str
+    municipality: str
+    status: AreaStatus
+    area_m2: float | None
+    my_role: AreaRole | None
+    created_at: datetime
+    decided_at: datetime | None
+    rejection_reason: str | None
+
+
+class AreaFeature(BaseModel):
+    """An area as a GeoJSON Feature."""
+
+    type: Literal["Feature"]
+    id: int
+    geometry: dict[str, Any]
+    properties: AreaProperties
+    bbox: list[float]
+
+
+class AreaCollection(BaseModel):
+    """Areas as a GeoJSON FeatureCollection."""
+
+    type: Literal["FeatureCollection"]
+    features: list[AreaFeature]
+
+
+class MemberOut(BaseModel):
+    """A person in an area."""
+
+    user_id: int
+    display_name: str
+    role: AreaRole
+    is_main_contact: bool
+    trained_on: date | None
+    training_valid: bool
+    joined_at: datetime
+
+
+class MemberList(BaseModel):
+    """The area's people."""
+
+    items: list[MemberOut]
+
+
+class JoinIn(BaseModel):
+    """A join request."""
+
+    message: str = Field(default="", max_length=500)
+
+
+class JoinRequestOut(BaseModel):
+    """A join request."""
+
+    id: int
+    area_id: int
+    user_id: int
+    display_name: str | None = None
+    message: str
+    status: JoinRequestStatus
+    created_at: datetime
+
+
+class JoinRequestList(BaseModel):
+    """Join requests waiting for an answer."""
+
+    items: list[JoinRequestOut]
+
+
+class DecisionIn(BaseModel):
+    """Approve or decline."""
+
+    approve: bool
+
+
+class InviteIn(BaseModel):
+    """A new invite link."""
+
+    days: int | None = Field(default=None, ge=1, le=365)
+
+
+class InviteOut(BaseModel):
+    """An invite; `url` and `token` only in the answer that created it."""
+
+    id: int
+    area_id: int
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    uses: int
+    token: str | None = None
+    url: str | None = None
+
+
+class InviteList(BaseModel):
+    """The area's working invites."""
+
+    items: list[InviteOut]
+
+
+class AcceptIn(BaseModel):
+    """An invite token to accept."""
+
+    token: str = Field(min_length=1, max_length=400)
+
+
+class MembershipOut(BaseModel):
+    """The user's membership after joining."""
+
+    area_id: int
+    user_id: int
+    role: AreaRole
+
+
+class EngineIn(BaseModel):
+    """An engine."""
+
+    make: str = Field(min_length=1, max_length=60)
+    model: str = Field(default="", max_length=60)
+    power_hp: float | None = Field(default=None, ge=0.5, le=2000)
+    serial_number: str = Field(default="", max_length=60)
+    marking: str = Field(default="", max_length=120)
+
+
+class EngineOut(EngineIn):
+    """A stored engine."""
+
+    id: int
+    boat_id: int
+
+
+class BoatIn(BaseModel):
+    """A boat."""
+
+    name: str = Field(min_length=1, max_length=80)
+    boat_type: str = Field(default="", max_length=60)
+    length_m: float | None = Field(default=None, ge=0.5, le=100)
+    hull_id: str = Field(default="", max_length=40)
+    mooring: str = Field(default="", max_length=120)
+
+
+class BoatPatch(BaseModel):
+    """Fields of a boat that can change."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=80)
+    boat_type: str | None = Field(default=None, max_length=60)
+    length_m: float | None = Field(default=None, ge=0.5, le=100)
+    hull_id: str | None = Field(default=None, max_length=40)
+    mooring: str | None = Field(default=None, max_length=120)
+
+
+class BoatOut(BaseModel):
+    """A stored boat with its engines."""
+
+    id: int
+    area_id: int
+    owner_id: int
+    name: str
+    boat_type: str
+    length_m: float | None
+    hull_id: str
+    mooring: str
+    photo_url: str | None
+    engines: list[EngineOut]
+
+
+class BoatList(BaseModel):
+    """Boats the user may see in an area."""
+
+    items: list[BoatOut]
+
+
+class Empty(BaseModel):
+    """Nothing to say."""

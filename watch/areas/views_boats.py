@@ -1,0 +1,133 @@
+"""Boat pages (boat watch): register boats and engines, photos served only to those allowed."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from watch.accounts.forms import PlainForm
+from watch.areas import boats
+from watch.areas.forms import BoatForm, EngineForm, PhotoForm
+from watch.areas.models import Area, AreaKind
+from watch.areas.service import allowed, get_area_for, membership_of
+from watch.areas.views import bp, field_error
+from watch.db import get_session
+from watch.errors import ServiceError
+
+
+@bp.route("/<int:area_id>/boats", methods=["GET", "POST"])
+@login_required
+def boats_page(area_id: int):
+    """Your boats in a boat-watch area (all boats for its contacts and police), and a form to add one."""
+    session = get_session()
+    area = get_area_for(session, current_user, area_id, need="view")
+    if area.kind != AreaKind.batsamverkan:
+        return redirect(url_for("areas.detail", area_id=area.id))
+    form = BoatForm()
+    if form.validate_on_submit():
+        try:
+            boat = boats.register_boat(session, current_user, area.id, name=form.name.data, boat_type=form.boat_type.data,
+                                       length_m=form.length_m.data, hull_id=form.hull_id.data, mooring=form.mooring.data)
+        except ServiceError as exc:
+            session.rollback()
+            if exc.status == 404:
+                raise
+            field_error(form, exc)
+        else:
+            flash(_("The boat is registered. Add its engine below."), "success")
+            return redirect(url_for("areas.boat_page", boat_id=boat.id))
+    rows = boats.area_boats(session, current_user, area.id)
+    m = membership_of(session, current_user, area.id)
+    return render_template("areas/boats.html", area=area, boats=rows, form=form, is_member=m is not None and m.role != "police",
+                           sees_all=allowed(session, current_user, area, "boats")), 422 if form.errors else 200
+
+
+@bp.route("/boats/<int:boat_id>", methods=["GET", "POST"])
+@login_required
+def boat_page(boat_id: int):
+    """A boat with its engines; its owner adds engines and a photo here."""
+    session = get_session()
+    boat = boats.get_boat_for(session, current_user, boat_id)
+    form = EngineForm()
+    if form.validate_on_submit():
+        try:
+            boats.add_engine(session, current_user, boat.id, make=form.make.data, model=form.model.data, power_hp=form.power_hp.data,
+                             serial_number=form.serial_number.data, marking=form.marking.data)
+        except ServiceError as exc:
+            session.rollback()
+            if exc.status == 404:
+                raise
+            field_error(form, exc)
+        else:
+            flash(_("The engine is added."), "success")
+            return redirect(url_for("areas.boat_page", boat_id=boat.id))
+    owner = boat.owner_id == current_user.id or current_user.is_admin
+    return render_template("areas/boat.html", boat=boat, area=session.get(Area, boat.area_id), engines=boats.engines_of(session, boat.id),
+                           form=form, photo_form=PhotoForm(), plain=PlainForm(), owner=owner), 422 if form.errors else 200
+
+
+@bp.post("/boats/<int:boat_id>/photo")
+@login_required
+def boat_photo_upload(boat_id: int):
+    """Upload a photo of the boat (EXIF removed)."""
+    session = get_session()
+    form = PhotoForm()
+    if form.validate_on_submit():
+        try:
+            boats.set_photo(session, current_user, boat_id, form.photo.data.read())
+        except ServiceError as exc:
+            session.rollback()
+            if exc.status == 404:
+                raise
+            flash(str(exc.message), "error")
+        else:
+            flash(_("The photo is saved."), "success")
+    else:
+        flash(_("Choose a photo to upload."), "error")
+    return redirect(url_for("areas.boat_page", boat_id=boat_id))
+
+
+@bp.get("/boats/<int:boat_id>/photo")
+@login_required
+def boat_photo(boat_id: int):
+    """The boat's photo, for those who may see the boat."""
+    path = boats.photo_path(get_session(), current_user, boat_id)
+    response = send_file(path, mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/boats/<int:boat_id>/<any(delete):action>")
+@login_required
+def boat_delete(boat_id: int, action: str):
+    """Delete the boat with its engines and photo."""
+    session = get_session()
+    boat = boats.get_boat_for(session, current_user, boat_id)
+    area_id = boat.area_id
+    if PlainForm().validate_on_submit():
+        try:
+            boats.delete_boat(session, current_user, boat_id)
+        except ServiceError as exc:
+            session.rollback()
+            flash(str(exc.message), "error")
+            return redirect(url_for("areas.boat_page", boat_id=boat_id))
+        flash(_("The boat is deleted."), "success")
+    return redirect(url_for("areas.boats_page", area_id=area_id))
+
+
+@bp.post("/boats/<int:boat_id>/engines/<int:engine_id>/delete")
+@login_required
+def engine_delete(boat_id: int, engine_id: int):
+    """Remove an engine."""
+    session = get_session()
+    if PlainForm().validate_on_submit():
+        try:
+            boats.delete_engine(session, current_user, boat_id, engine_id)
+        except ServiceError as exc:
+            session.rollback()
+            if exc.status == 404:
+                raise
+            flash(str(exc.message), "error")
+        else:
+            flash(_("The engine is removed."), "success")
+    return redirect(url_for("areas.boat_page", boat_id=boat_id))

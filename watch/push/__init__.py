@@ -1,0 +1,33 @@
+"""Web Push: devices, durable fan-out of alerts, delivery workers, receipts and escalation.
+
+Protocol building blocks live in endpoints (subscription validation, SSRF guard)
+and sender (RFC 8291 encryption, RFC 8292 VAPID, pooled delivery).
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Load the VAPID key (refusing to start without one in production), register routes, hooks, CLI."""
+    from watch import events
+    from watch.push import api, fanout, keys, models, service, views  # noqa: F401  (models: tables)
+    from watch.push.cli import push_cli, push_worker
+    from watch.push.worker import EXT, PushState, ensure_inprocess_worker
+
+    app.extensions[EXT] = PushState(vapid=keys.load(app))
+    app.register_blueprint(api.bp)
+    app.register_blueprint(views.bp)
+    app.cli.add_command(push_worker)
+    app.cli.add_command(push_cli)
+    # Receivers are held weakly: module-level functions stay alive.
+    events.alert_posted.connect(fanout.on_alert_posted)
+    events.user_deleting.connect(service.on_user_deleting)
+    events.user_export.connect(service.on_user_export)
+    app.jinja_env.globals["push_receipt_for"] = views.receipt_for
+
+    @app.before_request
+    def _start_worker():
+        # Lazily, in the serving process (after any fork), never at import.
+        if app.config.get("PUSH_WORKER_INPROCESS"):
+            ensure_inprocess_worker(app)

@@ -1,0 +1,79 @@
+"""Notification settings: the user's devices (remove), a level per area, quiet hours; the alert receipt."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from watch.db import get_session
+from watch.errors import ServiceError
+from watch.push import preferences, service
+from watch.push.forms import PlainForm, preferences_form
+
+bp = Blueprint("push", __name__, url_prefix="/account/notifications")
+
+
+def _areas(session):
+    from watch.areas.models import Area, AreaRole
+    from watch.areas.service import user_area_roles
+
+    roles = user_area_roles(session, current_user)
+    areas = sorted((session.get(Area, a) for a in roles), key=lambda a: a.name.casefold())
+    return areas, {a for a, r in roles.items() if r == AreaRole.police}
+
+
+@bp.route("", methods=["GET", "POST"])
+@login_required
+def devices():
+    """The user's devices and which alerts they get."""
+    session = get_session()
+    areas, police_areas = _areas(session)
+    levels = preferences.levels_for(session, current_user)
+    form = preferences_form(areas, levels, police_areas)
+    if request.method == "GET":
+        quiet = preferences.quiet_hours_for(session, current_user)
+        if quiet:
+            form.quiet_start.data, form.quiet_end.data = quiet
+    elif form.validate_on_submit():
+        chosen = {a.id: form[f"area_{a.id}"].data for a in areas if a.id not in police_areas}
+        try:
+            preferences.save(session, current_user, levels=chosen, area_ids={a.id for a in areas},
+                             quiet_start=form.quiet_start.data, quiet_end=form.quiet_end.data)
+        except ServiceError as exc:
+            target = getattr(form, exc.details.get("field", ""), None)
+            if target is not None:
+                target.errors = list(target.errors) + [str(exc.message)]
+            else:
+                flash(str(exc.message), "error")
+        else:
+            flash(_("Your notification settings were saved."), "success")
+            return redirect(url_for("push.devices"))
+    status = 422 if form.errors else 200
+    enable_url = url_for("pwa.notifications") if "pwa.notifications" in current_app.view_functions else None
+    return render_template(
+        "push/devices.html", form=form, areas=areas, police_areas=police_areas, remove_form=PlainForm(),
+        devices=service.devices(session, current_user), enable_url=enable_url,
+    ), status
+
+
+@bp.post("/devices/<int:subscription_id>/remove")
+@login_required
+def remove(subscription_id: int):
+    """Stop pushes to one device."""
+    form = PlainForm()
+    if form.validate_on_submit():
+        service.unsubscribe(get_session(), current_user, subscription_id)
+        flash(_("The device was removed. It gets no more notifications."), "success")
+    return redirect(url_for("push.devices"))
+
+
+def receipt_for(alert_id):
+    """The alert's push receipt for templates/push/_receipt.html, if the user may see it (else None)."""
+    if not isinstance(alert_id, int) or not current_user.is_authenticated:
+        return None
+    session = get_session()
+    try:
+        service.receipt_access(session, current_user, alert_id, detailed=False)
+    except ServiceError:
+        return None
+    return service.alert_receipt(session, alert_id)

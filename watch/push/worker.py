@@ -1,0 +1,415 @@
+"""Delivery workers: claim due deliveries under a lease, send them, record each device's outcome.
+
+Any number of workers share the table: on PostgreSQL the claim skips rows other
+workers hold (FOR UPDATE SKIP LOCKED); on SQLite a single in-process worker does
+the work. A claim is a lease: if a worker dies, its rows become claimable again
+once claimed_until has passed. Workers wake on NOTIFY (PostgreSQL) or an Event
+set after commit (this process), and poll as a fallback.
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlmodel import Session
+
+from watch.accounts.models import User
+from watch.db import engine as db_engine
+from watch.db import session_scope, utcnow
+from watch.push import messages, preferences
+from watch.push.models import (
+    FAILED, GONE, OPEN_STATUSES, PENDING, RETRYING, SENT, Delivery, PushSubscription,
+)
+from watch.push.sender import PushMessage, PushSender, SendResult, VapidSigner, alert_topic, backoff_delay
+
+log = logging.getLogger(__name__)
+EXT = "watch.push"
+
+
+@dataclass
+class PushState:
+    """Per-app push state: the VAPID key, the wake-up event, the in-process worker."""
+
+    vapid: object
+    wake: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    worker: "Worker | None" = None
+    thread: threading.Thread | None = None
+    pid: int | None = None
+
+
+def state(app: Flask) -> PushState:
+    """The app's push state."""
+    return app.extensions[EXT]
+
+
+def make_sender(app: Flask) -> PushSender:
+    """A PushSender configured from the app's settings."""
+    cfg = app.config
+    vapid = state(app).vapid
+    return PushSender(
+        VapidSigner(vapid.private_key, vapid.subject),
+        max_connections=int(cfg["PUSH_CONNECTIONS"]),
+        per_host_concurrency=int(cfg["PUSH_PER_HOST_CONCURRENCY"]),
+        timeout=float(cfg["PUSH_TIMEOUT_SECONDS"]),
+        allow_insecure_hosts=cfg.get("PUSH_ALLOW_INSECURE_HOSTS") or (),
+    )
+
+
+def is_postgres(app: Flask) -> bool:
+    """Whether the app's database is PostgreSQL."""
+    return db_engine(app).dialect.name == "postgresql"
+
+
+def claim(session: Session, token: str, *, limit: int, lease_seconds: float, postgres: bool) -> int:
+    """Lease up to `limit` due open deliveries to `token`; returns how many."""
+    now = utcnow()
+    due = (
+        select(Delivery.id)
+        .where(Delivery.status.in_(OPEN_STATUSES), Delivery.next_attempt_at <= now,
+               or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now))
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)
+    )
+    if postgres:
+        # Rows another worker is claiming right now are skipped, not waited for.
+        due = due.with_for_update(skip_locked=True)
+    # One statement: on SQLite the write lock makes it atomic across processes too.
+    result = session.execute(
+        update(Delivery.__table__)
+        .where(Delivery.__table__.c.id.in_(due.scalar_subquery()))
+        .values(claimed_by=token, claimed_until=now + timedelta(seconds=lease_seconds))
+    )
+    return max(result.rowcount or 0, 0)
+
+
+@dataclass
+class Job:
+    """One claimed delivery, ready to send."""
+
+    id: int
+    subscription_id: int | None
+    attempts: int
+    shrunk: bool
+    message: PushMessage | None
+    skip_reason: str = ""
+    skip_status: str = FAILED
+
+
+def load_jobs(session: Session, token: str) -> list[Job]:
+    """The deliveries leased to `token`, with their messages built in each recipient's language."""
+    from watch.alerts.models import Alert
+    from watch.areas.models import Area
+
+    d, s = Delivery, PushSubscription
+    rows = session.execute(
+        select(d.id, d.alert_id, d.area_id, d.role, d.kind, d.attempts, d.shrunk, s.id, s.endpoint, s.p256dh,
+               s.auth, User.locale)
+        .select_from(d).outerjoin(s, s.id == d.subscription_id).join(User, User.id == d.user_id)
+        .where(d.claimed_by == token)
+    ).all()
+    alerts = {a.id: a for a in session.execute(select(Alert).where(Alert.id.in_({r[1] for r in rows}))).scalars()}
+    area_ids = {r[2] for r in rows if r[2] is not None}
+    names = dict(session.execute(select(Area.id, Area.name).where(Area.id.in_(area_ids))).all()) if area_ids else {}
+    payloads: dict[tuple, dict] = {}
+    jobs = []
+    for (did, alert_id, area_id, role, kind, attempts, shrunk, sub_id, endpoint, p256dh, auth, locale) in rows:
+        alert = alerts.get(alert_id)
+        job = Job(did, sub_id, attempts, shrunk, None)
+        if sub_id is None:
+            job.skip_reason, job.skip_status = "subscription removed", GONE
+        elif alert is None or alert.hidden_at is not None:
+            job.skip_reason = "alert hidden before it was sent"
+        else:
+            lang = messages.locale_for(locale)
+            key = (alert_id, area_id, kind, lang)
+            if key not in payloads:
+                payloads[key] = messages.payload(alert, area_name=names.get(area_id), kind=kind, locale=lang)
+            message = PushMessage(endpoint, p256dh, auth, payloads[key], ttl=preferences.ttl_for(alert),
+                                  urgency=preferences.urgency_header(alert, role), topic=alert_topic(alert.id))
+            job.message = message.shrink() if shrunk else message
+        jobs.append(job)
+    return jobs
+
+
+def outcome(job: Job, result: SendResult, *, now, max_attempts: int, base: float, cap: float) -> dict:
+    """The new column values of a delivery after one attempt."""
+    attempts = job.attempts + 1
+    row = {"b_id": job.id, "subscription_id": job.subscription_id, "status": FAILED, "attempts": attempts, "next_attempt_at": now,
+           "last_status": result.http_status, "reason": (result.reason or None) and result.reason[:500],
+           "sent_at": None, "shrunk": job.shrunk}
+    if result.status == "sent":
+        row.update(status=SENT, sent_at=now)
+    elif result.status == "gone":
+        row.update(status=GONE, subscription_id=None)
+    elif result.status == "too_large" and not job.shrunk:
+        # Retry once at once, without the text; the app shows the alert when the push is opened.
+        row.update(status=RETRYING, shrunk=True)
+    elif result.status == "retry" and attempts < max_attempts:
+        delay = backoff_delay(job.attempts, result.retry_after, base=base, cap=cap)
+        row.update(status=RETRYING, next_attempt_at=now + timedelta(seconds=delay))
+    else:
+        if result.status == "retry":
+            row["reason"] = f"gave up after {attempts} attempts: {result.reason or result.http_status}"[:500]
+        log.error("push delivery %s failed (%s, HTTP %s): %s", job.id, result.status, result.http_status, row["reason"])
+    return row
+
+
+def record(session: Session, token: str, rows: list[dict], *, gone_subscriptions: set[int], sent_subscriptions: set[int], now) -> None:
+    """Write the outcomes (only where our lease still holds) and drop subscriptions that are gone."""
+    t = Delivery.__table__
+    if rows:
+        session.execute(
+            update(t).where(t.c.id == bindparam("b_id"), t.c.claimed_by == token).values(
+                status=bindparam("status"), attempts=bindparam("attempts"), next_attempt_at=bindparam("next_attempt_at"),
+                last_status=bindparam("last_status"), reason=bindparam("reason"), sent_at=bindparam("sent_at"),
+                shrunk=bindparam("shrunk"), subscription_id=bindparam("subscription_id"), claimed_by=None, claimed_until=None,
+            ),
+            rows,
+        )
+    if sent_subscriptions:
+        session.execute(update(PushSubscription.__table__).where(PushSubscription.__table__.c.id.in_(sent_subscriptions))
+                        .values(last_success_at=now))
+    if gone_subscriptions:
+        # The push service said the browser unsubscribed: never send there again.
+        session.execute(delete(PushSubscription.__table__).where(PushSubscription.__table__.c.id.in_(gone_subscriptions)))
+
+
+def purge(session: Session, *, retention_days: float, now=None) -> int:
+    """Delete final deliveries older than the retention period, and those of alerts that no longer exist."""
+    from watch.alerts.models import Alert
+
+    now = now or utcnow()
+    t = Delivery.__table__
+    old = session.execute(delete(t).where(t.c.status.not_in(OPEN_STATUSES),
+                                          t.c.created_at < now - timedelta(days=retention_days)))
+    orphans = session.execute(delete(t).where(~select(Alert.id).where(Alert.id == t.c.alert_id).exists()))
+    return (old.rowcount or 0) + (orphans.rowcount or 0)
+
+
+class Worker:
+    """Claims, sends and records deliveries; runs escalation checks between batches."""
+
+    _numbers = itertools.count(1)
+
+    def __init__(self, app: Flask, *, name: str | None = None, sender: PushSender | None = None) -> None:
+        self.app = app
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{next(self._numbers)}"
+        self._own_sender = sender is None
+        self.sender = sender or make_sender(app)
+        self.stopping = threading.Event()
+        self._batches = itertools.count(1)
+        self._listen = None
+        self._next_escalation = 0.0
+        self._next_purge = 0.0
+        self._pipeline = ThreadPoolExecutor(max_workers=1, thread_name_prefix="push-pipeline")
+        self.sent = 0
+
+    # -- one batch --------------------------------------------------------------
+    def run_once(self, limit: int | None = None) -> int:
+        """Claim one batch, send it and record the outcomes; returns how many deliveries it handled."""
+        batch = self._take(limit)
+        if batch is None:
+            return 0
+        self._finish(*batch, self._send(batch[1]))
+        return len(batch[1])
+
+    def pump(self) -> int:
+        """Work while there is work; the next batch is claimed and built while this one is on the wire."""
+        handled, batch = 0, self._take()
+        while batch is not None:
+            if self.stopping.is_set():
+                self._release(batch[0])
+                break
+            future = self._pipeline.submit(self._send, batch[1])
+            try:
+                following = self._take()
+            finally:
+                results = future.result()
+            self._finish(*batch, results)
+            handled += len(batch[1])
+            batch = following
+        return handled
+
+    def _take(self, limit: int | None = None) -> tuple[str, list[Job]] | None:
+        cfg = self.app.config
+        token = f"{self.name}:{next(self._batches)}"
+        with session_scope(self.app) as session:
+            n = claim(session, token, limit=limit or int(cfg["PUSH_BATCH_SIZE"]),
+                      lease_seconds=float(cfg["PUSH_LEASE_SECONDS"]), postgres=is_postgres(self.app))
+            if not n:
+                return None
+            return token, load_jobs(session, token)
+
+    def _release(self, token: str) -> None:
+        # Stopping with a batch claimed but unsent: hand it back now rather than after the lease.
+        t = Delivery.__table__
+        with session_scope(self.app) as session:
+            session.execute(update(t).where(t.c.claimed_by == token).values(claimed_by=None, claimed_until=None))
+
+    def _send(self, jobs: list[Job]) -> list[SendResult | None]:
+        to_send = [j.message for j in jobs if j.message is not None]
+        results = iter(self.sender.send_many(to_send))
+        return [next(results) if j.message is not None else None for j in jobs]
+
+    def _finish(self, token: str, jobs: list[Job], results: list[SendResult | None]) -> None:
+        cfg = self.app.config
+        now = utcnow()
+        rows, gone, sent = [], set(), set()
+        for job, result in zip(jobs, results):
+            if result is None:
+                rows.append({"b_id": job.id, "subscription_id": job.subscription_id, "status": job.skip_status,
+                             "attempts": job.attempts, "next_attempt_at": now, "last_status": None,
+                             "reason": job.skip_reason, "sent_at": None, "shrunk": job.shrunk})
+                continue
+            row = outcome(job, result, now=now, max_attempts=int(cfg["PUSH_MAX_ATTEMPTS"]),
+                          base=float(cfg["PUSH_BACKOFF_BASE_SECONDS"]), cap=float(cfg["PUSH_BACKOFF_CAP_SECONDS"]))
+            rows.append(row)
+            if result.status == "gone" and job.subscription_id is not None:
+                gone.add(job.subscription_id)
+            elif row["status"] == SENT and job.subscription_id is not None:
+                sent.add(job.subscription_id)
+        with session_scope(self.app) as session:
+            record(session, token, rows, gone_subscriptions=gone, sent_subscriptions=sent, now=now)
+        self.sent += len(sent)
+
+    def escalate_if_due(self) -> int:
+        """Run the escalation check at most every PUSH_ESCALATION_CHECK_SECONDS."""
+        if time.monotonic() < self._next_escalation:
+            return 0
+        self._next_escalation = time.monotonic() + float(self.app.config["PUSH_ESCALATION_CHECK_SECONDS"])
+        from watch.push.escalation import escalate_due
+
+        with self.app.app_context():
+            count = escalate_due(self.app)
+            if time.monotonic() >= self._next_purge:
+                self._next_purge = time.monotonic() + 3600
+                with session_scope(self.app) as session:
+                    purge(session, retention_days=float(self.app.config["PUSH_DELIVERY_RETENTION_DAYS"]))
+            return count
+
+    def drain(self, timeout: float = 10.0) -> int:
+        """Work until no open delivery is left (retries included) or the timeout passes; for tests and CLI."""
+        handled, deadline = 0, time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            n = self.pump()
+            handled += n
+            if n:
+                continue
+            with session_scope(self.app) as session:
+                left = session.execute(select(func.count()).select_from(Delivery)
+                                       .where(Delivery.status.in_(OPEN_STATUSES))).scalar_one()
+            if not left:
+                break
+            time.sleep(0.02)
+        return handled
+
+    # -- the loop ---------------------------------------------------------------
+    def run(self) -> None:
+        """Work until stop(): batches while there is work, else wait for a wake-up or the poll interval."""
+        log.info("push worker %s started", self.name)
+        try:
+            while not self.stopping.is_set():
+                try:
+                    busy = self.pump()
+                    self.escalate_if_due()
+                except Exception:
+                    log.exception("push worker %s: batch failed; retrying shortly", self.name)
+                    self.stopping.wait(1.0)
+                    continue
+                if not busy:
+                    self._wait()
+        finally:
+            self.close()
+            log.info("push worker %s stopped", self.name)
+
+    def stop(self) -> None:
+        """Finish the current batch, then return from run()."""
+        self.stopping.set()
+        state(self.app).wake.set()
+
+    def close(self) -> None:
+        """Release the LISTEN connection and, if it is ours, the sender."""
+        if self._listen is not None:
+            try:
+                self._listen.close()
+            except Exception:
+                pass
+            self._listen = None
+        self._pipeline.shutdown(wait=True)
+        if self._own_sender:
+            self.sender.close()
+
+    def _listener(self):
+        if self._listen is None and is_postgres(self.app):
+            import psycopg
+
+            from watch.push.fanout import CHANNEL
+
+            url = db_engine(self.app).url.set(drivername="postgresql")
+            try:
+                self._listen = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+                self._listen.execute(f"LISTEN {CHANNEL}")
+            except psycopg.Error:
+                log.warning("push worker %s: cannot LISTEN; polling only", self.name, exc_info=True)
+                self._listen = None
+        return self._listen
+
+    def _wait(self) -> None:
+        cfg = self.app.config
+        wake = state(self.app).wake
+        conn = self._listener()
+        if conn is None:
+            wake.wait(float(cfg["PUSH_POLL_SECONDS_SQLITE"] if not is_postgres(self.app) else cfg["PUSH_POLL_SECONDS"]))
+            wake.clear()
+            return
+        deadline = time.monotonic() + float(cfg["PUSH_POLL_SECONDS"])
+        try:
+            # Short slices so stop() is honoured promptly.
+            while not self.stopping.is_set() and not wake.is_set() and time.monotonic() < deadline:
+                if any(True for _ in conn.notifies(timeout=0.25, stop_after=1)):
+                    break
+        except Exception:
+            log.warning("push worker %s: LISTEN connection lost", self.name, exc_info=True)
+            self._listen = None
+        wake.clear()
+
+
+def ensure_inprocess_worker(app: Flask) -> None:
+    """Start this process's worker thread once (PUSH_WORKER_INPROCESS), also after a fork."""
+    if not app.config.get("PUSH_WORKER_INPROCESS"):
+        return
+    st = state(app)
+    if st.thread is not None and st.thread.is_alive() and st.pid == os.getpid():
+        return
+    with st.lock:
+        if st.thread is not None and st.thread.is_alive() and st.pid == os.getpid():
+            return
+        worker = Worker(app)
+
+        def run():
+            with app.app_context():
+                worker.run()
+
+        st.worker, st.pid = worker, os.getpid()
+        st.thread = threading.Thread(target=run, name="push-worker", daemon=True)
+        st.thread.start()
+
+
+def stop_inprocess_worker(app: Flask, timeout: float = 5.0) -> None:
+    """Stop this process's worker thread, if any."""
+    st = state(app)
+    if st.worker is not None:
+        st.worker.stop()
+    if st.thread is not None:
+        st.thread.join(timeout)
+    st.worker = st.thread = None
