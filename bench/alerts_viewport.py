@@ -145,6 +145,10 @@ def viewports(who: str, count: int, seed: int = 11):
         yield (round(lon, 6), round(lat, 6), round(lon + VIEW[0], 6), round(lat + VIEW[1], 6))
 
 
+# query: list_alerts alone; endpoint: GET /api/v1/alerts; frozen: the same with gc.freeze()
+KINDS = ("query", "endpoint", "frozen")
+
+
 def measure(app, who: str, queries: int, kind: str) -> tuple[float, float, float, int]:
     """(p50 ms, p95 ms, mean rows, full GCs) of the query or the endpoint over random viewports."""
     from watch.accounts.models import User
@@ -158,6 +162,9 @@ def measure(app, who: str, queries: int, kind: str) -> tuple[float, float, float
         if phase == "start" and info["generation"] == 2:
             full_gcs[0] += 1
 
+    if kind == "frozen":  # as config/gunicorn.conf.py's post_worker_init does
+        gc.collect()
+        gc.freeze()
     with app.app_context(), session_scope(app) as session:
         user = session.get(User, 1 if who == "admin" else 2)
         client = app.test_client()
@@ -184,6 +191,8 @@ def measure(app, who: str, queries: int, kind: str) -> tuple[float, float, float
                 times.append(elapsed)
                 counts.append(found)
         gc.callbacks.remove(count_gc)
+    if kind == "frozen":
+        gc.unfreeze()
     times.sort()
     return statistics.median(times), times[int(0.95 * (len(times) - 1))], statistics.mean(counts), full_gcs[0]
 
@@ -208,10 +217,10 @@ def run(label: str, url: str, n: int, queries: int) -> list[str]:
         if phase == "no index":
             drop_indexes(engine)
         for who in ("admin", "member"):
-            for kind in ("query", "endpoint"):
+            for kind in KINDS:
                 results[(phase, who, kind)] = measure(app, who, queries, kind)
     for who in ("admin", "member"):
-        for kind in ("query", "endpoint"):
+        for kind in KINDS:
             p50, p95, mean, gcs = results[("indexed", who, kind)]
             b50, b95, _, bgcs = results[("no index", who, kind)]
             lines.append(f"  {who:6s} {kind:8s} (~{mean:.0f} rows): p50 {p50:6.1f} ms, p95 {p95:6.1f} ms, full GCs {gcs} | "

@@ -14,3 +14,16 @@ accesslog = "-"
 errorlog = "-"
 # Push delivery runs in its own processes in production: flask --app watch push-worker
 raw_env = ["WATCH_PUSH_WORKER_INPROCESS=false"]
+
+
+def post_worker_init(worker):
+    """Move the app's start-up objects out of the collector's sight.
+
+    The app holds ~150,000 long-lived objects after create_app(); without this,
+    every full collection walks them all (100+ ms), which showed as the p95 of
+    the alerts map endpoint (docs/PERFORMANCE.md).
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()

@@ -3,12 +3,14 @@
 It verifies VAPID tokens, checks the push headers, decrypts aes128gcm bodies with
 the subscriber's private key and records what arrived. Faults (chosen statuses,
 random failures, redirects, unsubscribed endpoints) are injected per endpoint or
-globally. Run standalone with `python tests/pushservice.py --port N`; other
+globally. It serves HTTP/1.1 with aiohttp's low-level server (C parser) on an asyncio loop in
+one thread. Run standalone with `python tests/pushservice.py --port N`; other
 processes then drive it through the /_control/ HTTP API.
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import base64
 import json
 import os
@@ -16,17 +18,17 @@ import random
 import re
 import secrets
 import signal
+import socket
 import sys
 import threading
 import time
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import http_ece
+from aiohttp import web
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -105,31 +107,39 @@ class PushService:
         self._seen_ephemeral: set[bytes] = set()
         # Signature checks are the service's main cost; a token's signature never changes.
         self._verified_tokens: dict[tuple[str, str], dict[str, Any]] = {}
-        self._server: ThreadingHTTPServer | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._runner: web.ServerRunner | None = None
+        self._port = 0
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------
     def start(self) -> PushService:
-        """Bind and serve in a daemon thread."""
-        handler = type("Handler", (_Handler,), {"service": self})
-        server = ThreadingHTTPServer((self.host, self._requested_port), handler, bind_and_activate=False)
-        server.daemon_threads = True
-        server.allow_reuse_address = True
-        # The default backlog of 5 drops SYNs when a sender opens many connections at once.
-        server.request_queue_size = 1024
-        server.server_bind()
-        server.server_activate()
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        """Bind and serve on an asyncio loop in a daemon thread."""
+        loop = asyncio.new_event_loop()
+        sock = socket.create_server((self.host, self._requested_port), backlog=1024)
+
+        async def serve() -> web.ServerRunner:
+            runner = web.ServerRunner(web.Server(self._handle), access_log=None, handle_signals=False)
+            await runner.setup()
+            await web.SockSite(runner, sock).start()
+            return runner
+
+        runner = loop.run_until_complete(serve())
+        self._loop, self._runner, self._port = loop, runner, sock.getsockname()[1]
+        self._thread = threading.Thread(target=loop.run_forever, name="push-service", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
         """Stop serving and close the socket."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        loop, self._loop = self._loop, None
+        if loop is None:
+            return
+        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        if self._thread is not None:
+            self._thread.join(10)
+        loop.close()
 
     def __enter__(self) -> PushService:
         return self.start()
@@ -140,8 +150,8 @@ class PushService:
     @property
     def port(self) -> int:
         """The bound TCP port."""
-        assert self._server is not None, "service not started"
-        return int(self._server.server_address[1])
+        assert self._loop is not None, "service not started"
+        return self._port
 
     @property
     def origin(self) -> str:
@@ -386,79 +396,52 @@ class PushService:
         return status, extra
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive: senders reuse connections
-    service: PushService
+    # -- HTTP --------------------------------------------------------------------
+    async def _handle(self, request: web.BaseRequest) -> web.Response:
+        if request.method == "POST":
+            if request.headers.get("Content-Length") is None:
+                return web.Response(status=411, headers={"Connection": "close"})
+            try:
+                body = await request.read()
+            except web.HTTPRequestEntityTooLarge:
+                return web.Response(status=413)
+            path = request.path
+            if path.startswith("/push/"):
+                sub_id = path[len("/push/"):]
+                if not _SUB.fullmatch(sub_id):
+                    return web.Response(status=404)
+                headers = {k.lower(): v for k, v in request.headers.items()}
+                status, extra = self.handle_push(sub_id, headers, body)
+                return web.Response(status=status, headers=extra)
+            if path.startswith("/_control/"):
+                return self._control(path[len("/_control/"):], request.query, body)
+        elif request.method == "GET" and request.path == "/_control/stats":
+            return self._json(self.stats())
+        return web.Response(status=404)
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    @staticmethod
+    def _json(obj: Any, status: int = 200) -> web.Response:
+        return web.Response(status=status, body=json.dumps(obj).encode(), content_type="application/json")
 
-    def _reply(self, status: int, headers: dict[str, str] | None = None, body: bytes = b"") -> None:
-        self.send_response(status)
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if body:
-            self.wfile.write(body)
-
-    def _json(self, obj: Any, status: int = 200) -> None:
-        self._reply(status, {"Content-Type": "application/json"}, json.dumps(obj).encode())
-
-    def _body(self) -> bytes | None:
-        length = self.headers.get("Content-Length")
-        if length is None or not length.isdigit():
-            return None
-        return self.rfile.read(int(length))
-
-    def do_POST(self) -> None:
-        body = self._body()
-        if body is None:
-            self.close_connection = True
-            self._reply(411)
-            return
-        path = urlsplit(self.path)
-        if path.path.startswith("/push/"):
-            sub_id = path.path[len("/push/"):]
-            if not _SUB.fullmatch(sub_id):
-                self._reply(404)
-                return
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            status, extra = self.service.handle_push(sub_id, headers, body)
-            self._reply(status, extra)
-        elif path.path.startswith("/_control/"):
-            self._control(path.path[len("/_control/"):], parse_qs(path.query), body)
-        else:
-            self._reply(404)
-
-    def do_GET(self) -> None:
-        if urlsplit(self.path).path == "/_control/stats":
-            self._json(self.service.stats())
-        else:
-            self._reply(404)
-
-    def _control(self, action: str, query: dict[str, list[str]], body: bytes) -> None:
-        svc = self.service
+    def _control(self, action: str, query: Any, body: bytes) -> web.Response:
         args: dict[str, Any] = json.loads(body) if body else {}
         if action == "subscriptions":
-            self._json(svc.new_subscriptions(int(query.get("n", ["1"])[0])))
-            return
+            return self._json(self.new_subscriptions(int(query.get("n", "1"))))
         if action == "fail":
-            svc.fail(args.get("sub_id"), args["statuses"])
+            self.fail(args.get("sub_id"), args["statuses"])
         elif action == "random_failures":
-            svc.set_random_failures(args["rate"], args.get("statuses", (500, 503, 429)), args.get("seed"))
+            self.set_random_failures(args["rate"], args.get("statuses", (500, 503, 429)), args.get("seed"))
         elif action == "redirect":
-            svc.redirect(args["sub_id"], args["location"], args.get("status", 307))
+            self.redirect(args["sub_id"], args["location"], args.get("status", 307))
         elif action == "unsubscribe":
-            svc.unsubscribe(args["sub_id"])
+            self.unsubscribe(args["sub_id"])
         elif action == "retry_after":
-            svc.retry_after = args.get("seconds")
+            self.retry_after = args.get("seconds")
         elif action == "reset":
-            svc.reset()
+            self.reset()
         else:
-            self._reply(404)
-            return
-        self._json({"ok": True})
+            return web.Response(status=404)
+        return self._json({"ok": True})
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import login, screenshot, wait_for_worker
+from tests.browser.conftest import login, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -113,8 +113,8 @@ def test_queue_waits_for_its_author(member_page, make_user, db):
     text = f"Väntar på rätt person {uuid.uuid4().hex[:6]}"
     ctx.set_offline(True)
     assert post_from_page(page, {"category": "other", "text": text, "lat": 58.75, "lon": 17.0, "area_id": area}, str(uuid.uuid4()))["status"] == 202
+    ctx.clear_cookies()  # the author's session ends before the network is back
     ctx.set_offline(False)
-    ctx.clear_cookies()
     other = make_user()
     login(page, other)
     page.evaluate("navigator.serviceWorker.controller.postMessage({type: 'flush'})")
@@ -130,3 +130,27 @@ def test_queue_waits_for_its_author(member_page, make_user, db):
     assert len(alerts_with_text(db, text)) == 1
     author = alerts_with_text(db, text)[0].author_id
     assert author == user["id"]
+
+
+def test_posting_page_offline_then_online(live_app, member_page, db):
+    """Through the real posting page: written offline, sent once when the network is back."""
+    require_route(live_app, "alerts.new", "Alert posting page (/alerts/new)")
+    ctx, page, user, area = member_page
+    page.goto("/alerts/new")
+    text = f"Båt utan lanternor vid piren {uuid.uuid4().hex[:6]}"
+    page.check("input[name=category][value=suspicious_person]")
+    page.fill("#text", text)
+    wait_js(page, "() => document.getElementById('alert-lat').value !== ''")
+    ctx.set_offline(True)
+    page.click("#alert-submit")
+    page.wait_for_selector(".pwa-queue")
+    assert text[:40] in page.inner_text(".pwa-queue")
+    # Waiting, not failed: no error, the form is cleared for the next alert.
+    page.wait_for_function("() => document.getElementById('position-status').textContent.includes('sparas i telefonen')")
+    assert page.is_hidden("#alert-form-error")
+    assert page.input_value("#text") == ""
+    screenshot(page, "alert-new-offline")
+    assert alerts_with_text(db, text) == []
+    ctx.set_offline(False)
+    page.wait_for_selector(".pwa-queue", state="detached", timeout=15_000)
+    assert len(alerts_with_text(db, text)) == 1

@@ -131,6 +131,7 @@ def test_settings_page_saves_levels_and_quiet_hours(app, client, auth, session, 
     auth.as_user(member)
     page = client.get("/account/notifications")
     assert page.status_code == 200 and "Gamla stan" in page.get_data(as_text=True)
+    assert '="None"' not in page.get_data(as_text=True)  # optional times must not come out required
     response = client.post("/account/notifications", data={f"area_{world.area.id}": "none", "quiet_start": "22:00", "quiet_end": "07:00"})
     assert response.status_code == 302
     assert preferences.levels_for(session, member) == {world.area.id: "none"}

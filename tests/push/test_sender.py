@@ -329,3 +329,115 @@ def test_standalone_process_control_api(signer: VapidSigner) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_encryption_interoperates_with_http_ece() -> None:
+    """Our RFC 8291 code against an independent implementation (http_ece, which pywebpush uses)."""
+    import http_ece
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    receiver = ec.generate_private_key(ec.SECP256R1())
+    p256dh = base64.urlsafe_b64encode(receiver.public_key().public_bytes(
+        Encoding.X962, PublicFormat.UncompressedPoint)).decode().rstrip("=")
+    auth = bytes(range(16))
+    for plaintext in (b"", b"{}", "Inbrott på Ängsvägen".encode(), bytes(range(256)) * 12):
+        body = encrypt_payload(plaintext, p256dh, base64.urlsafe_b64encode(auth).decode().rstrip("="))
+        assert http_ece.decrypt(body, private_key=receiver, auth_secret=auth, version="aes128gcm") == plaintext
+        tampered = body[:-1] + bytes([body[-1] ^ 1])
+        with pytest.raises(Exception):
+            http_ece.decrypt(tampered, private_key=receiver, auth_secret=auth, version="aes128gcm")
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (b"HTTP/1.1 201 Created\r\nLocation: /m/1\r\nContent-Length: 0\r\n\r\n", (201, b"", True)),
+    (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok", (201, b"ok", True)),
+    (b"HTTP/1.1 400 Bad\r\nTransfer-Encoding: chunked\r\n\r\n3;x=1\r\nabc\r\n2\r\nde\r\n0\r\nT: 1\r\n\r\n", (400, b"abcde", True)),
+    (b"HTTP/1.1 410 Gone\r\nConnection: close\r\nContent-Length: 4\r\n\r\ngone", (410, b"gone", False)),
+    (b"HTTP/1.0 204 No Content\r\n\r\n", (204, b"", False)),
+])
+def test_response_parser(raw: bytes, expected: tuple[int, bytes, bool]) -> None:
+    from watch.push.transport import parse_response
+
+    response, used, keep_alive = parse_response(raw, eof=False)
+    assert (response.status, response.body, keep_alive) == expected and used == len(raw)
+    for cut in range(len(raw)):  # the answer may arrive split anywhere over TCP segments
+        assert parse_response(raw[:cut], eof=False) is None
+
+
+@pytest.mark.parametrize("raw", [
+    b"HTTP/2 200\r\n\r\n",
+    b"HTTP/1.1 20 OK\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\n folded: x\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+    b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXX",
+])
+def test_response_parser_refuses_broken_answers(raw: bytes) -> None:
+    from watch.push.transport import RemoteProtocolError, parse_response
+
+    with pytest.raises(RemoteProtocolError):
+        parse_response(raw, eof=False)
+
+
+def test_response_parser_at_eof() -> None:
+    from watch.push.transport import RemoteProtocolError, parse_response
+
+    response, _, keep_alive = parse_response(b"HTTP/1.1 500 Oops\r\n\r\nbroken", eof=True)
+    assert (response.status, response.body, keep_alive) == (500, b"broken", False)
+    assert parse_response(b"HTTP/1.1 500 Oops\r\n\r\nbroken", eof=False) is None
+    for partial in (b"", b"HTTP/1.1 201", b"HTTP/1.1 201 Created\r\nContent-Length: 5\r\n\r\nab"):
+        with pytest.raises(RemoteProtocolError):
+            parse_response(partial, eof=True)
+
+
+def _raw_server(answers: list[bytes]) -> tuple[socket.socket, list[bytes]]:
+    """A one-connection-at-a-time TCP server that reads one request per answer and writes the answer."""
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    seen: list[bytes] = []
+
+    def serve() -> None:
+        for answer in answers:
+            conn, _ = listener.accept()
+            with conn:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += conn.recv(65536)
+                length = int(data.split(b"Content-Length: ", 1)[1].split(b"\r\n", 1)[0])
+                while len(data.split(b"\r\n\r\n", 1)[1]) < length:
+                    data += conn.recv(65536)
+                seen.append(data)
+                conn.sendall(answer)  # then closed: every answer ends its connection
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener, seen
+
+
+def test_chunked_answer_and_closed_connections_over_the_wire(service: PushService, signer: VapidSigner) -> None:
+    listener, seen = _raw_server([
+        b"HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+        b"HTTP/1.1 429 Slow down\r\nRetry-After: 3\r\nContent-Length: 4\r\n\r\nslow",
+        b"HTTP/1.1 201 Cre",  # cut off mid-head: a network error, retried later, not a success
+    ])
+    hostport = f"127.0.0.1:{listener.getsockname()[1]}"
+    keys = service.new_subscription()["keys"]
+    fake = {"endpoint": f"http://{hostport}/push/abc?x=1", "keys": keys}
+    with listener, PushSender(signer, allow_insecure_hosts=[hostport], timeout=5) as s:
+        # The server closes after each answer: the next send must notice and open a new connection.
+        assert s.send(message(fake)) == SendResult("sent", 201)
+        assert s.send(message(fake)) == SendResult("retry", 429, 3.0, "slow")
+        result = s.send(message(fake))
+    assert result.status == "retry" and "RemoteProtocolError" in result.reason
+    assert len(seen) == 3 and seen[0].startswith(b"POST /push/abc?x=1 HTTP/1.1\r\nHost: " + hostport.encode() + b"\r\n")
+
+
+def test_header_injection_through_the_endpoint_is_refused(service: PushService, sender: PushSender) -> None:
+    sub = service.new_subscription()
+    for bad in ("/push/a b", "/push/a\r\nX-Evil: 1", "/push/å"):
+        result = sender.send(message({**sub, "endpoint": service.origin + bad}))
+        assert result.status == "failed" and result.reason.startswith("endpoint"), bad
+    assert service.attempts() == 0

@@ -8,8 +8,6 @@ import re
 import pytest
 from PIL import Image
 
-from tests.conftest import slug  # noqa: F401
-
 
 def worker_config(client) -> dict:
     body = client.get("/sw.js").get_data(as_text=True)

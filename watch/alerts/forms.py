@@ -15,7 +15,7 @@ class AlertForm(FlaskForm):
 
     category = RadioField(_l("What did you see?"), validate_choice=False)
     text = TextAreaField(_l("Describe what you saw"))
-    observed_at = DateTimeLocalField(_l("When (leave as is for now)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    observed_at = DateTimeLocalField(_l("When (leave empty if it is happening now)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     lat = HiddenField()
     lon = HiddenField()
     area_id = SelectField(_l("Area"), validate_choice=False, validators=[Optional()])

@@ -5,23 +5,24 @@ import json as jsonlib
 import math
 
 import geojson
-from flask import Blueprint, request, url_for
+from flask import Blueprint, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from spectree import Response
 
 from watch.api import Error, require_login, spec
-from watch.areas import registration
-from watch.areas.models import Area, AreaRole
-from watch.areas.schemas import (AreaCollection, AreaFeature, AreaIn, AreaPatch, AreaQuery, MemberOut, RejectIn,
-                                 TrainedIn)
-from watch.areas.service import get_area_for, membership_of
+from watch.areas import outline, registration, service
+from watch.areas.models import Area, AreaOutlineChange, AreaRole
+from watch.areas.schemas import (AreaCollection, AreaFeature, AreaIn, AreaPatch, AreaQuery, MemberOut, NearArea, NearList,
+                                 NearQuery, OutlineChangeOut, RejectIn, TrainedIn)
+from watch.areas.service import allowed, get_area_for, membership_of
 from watch.db import get_session
 from watch.errors import ServiceError, envelope
 
 bp = Blueprint("areas_api", __name__, url_prefix="/api/v1/areas")
 bp.before_request(require_login)
 TAGS = ["areas"]
+MULTIPART_ENDPOINTS = {"areas_api.upload_boat_photo"}  # file uploads: their own checks
 
 
 def _reject_constant(name: str):
@@ -32,6 +33,8 @@ def _reject_constant(name: str):
 def strict_json():
     """Name the problem when a body is not JSON, or holds NaN/Infinity (which JSON does not allow)."""
     if request.method not in ("POST", "PUT", "PATCH") or not request.content_length:
+        return None
+    if request.endpoint in MULTIPART_ENDPOINTS:
         return None
     if not request.is_json:
         return envelope(415, "unsupported_media_type", _l("Send the request body as JSON (Content-Type: application/json)."))
@@ -78,9 +81,23 @@ def parse_bbox(text: str | None):
     return box
 
 
+def outline_change_out(change: AreaOutlineChange, area: Area) -> OutlineChangeOut:
+    """A proposed outline for the API."""
+    return OutlineChangeOut(id=change.id, area_id=area.id, area_name=area.name, status=change.status,
+                            geometry=jsonlib.loads(change.geometry), area_m2=change.area_m2,
+                            bbox=[change.min_lon, change.min_lat, change.max_lon, change.max_lat],
+                            proposed_at=change.proposed_at, decided_at=change.decided_at, reason=change.reason)
+
+
 def _one(area: Area) -> AreaFeature:
-    m = membership_of(get_session(), current_user, area.id)
-    return AreaFeature.model_validate(jsonlib.loads(geojson.dumps(feature(area, AreaRole(m.role) if m else None))))
+    session = get_session()
+    m = membership_of(session, current_user, area.id)
+    data = jsonlib.loads(geojson.dumps(feature(area, AreaRole(m.role) if m else None)))
+    if any(allowed(session, current_user, area, need, membership=m) for need in ("edit", "approve")):
+        change = outline.latest_change(session, area.id)
+        if change is not None:
+            data["properties"]["outline_change"] = outline_change_out(change, area).model_dump(mode="json")
+    return AreaFeature.model_validate(data)
 
 
 @bp.get("")
@@ -115,7 +132,8 @@ def get_area(area_id: int):
 @spec.validate(json=AreaPatch, resp=Response(HTTP_200=AreaFeature, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error,
                                              HTTP_409=Error, HTTP_422=Error), tags=TAGS)
 def update_area(area_id: int, json: AreaPatch):
-    """Change an area's name, description, municipality or outline (contacts, police, admins)."""
+    """Change an area (contacts, police, admins). A contact's new outline for an active area waits for
+    the police: see properties.outline_change; the old outline holds until approved."""
     area = registration.update_area(get_session(), current_user, area_id, name=json.name, description=json.description,
                                     municipality=json.municipality, geometry_data=json.geometry)
     return _one(area)
@@ -160,3 +178,16 @@ def queue():
     """Pending areas waiting for this police user's (or admin's) decision."""
     areas = registration.approval_queue(get_session(), current_user)
     return AreaCollection.model_validate(jsonlib.loads(geojson.dumps(collection((a, None) for a in areas))))
+
+
+@bp.get("/near")
+@spec.validate(query=NearQuery, resp=Response(HTTP_200=NearList, HTTP_401=Error, HTTP_422=Error), tags=TAGS)
+def near(query: NearQuery):
+    """Active areas within AREA_NEARBY_M metres of a position (e.g. the phone's), nearest first."""
+    session = get_session()
+    radius = float(current_app.config["AREA_NEARBY_M"])
+    areas = service.areas_containing(session, query.lon, query.lat, buffer_m=radius)
+    roles = {a_id: r for a_id, r in service.user_area_roles(session, current_user).items()}
+    items = [NearArea(id=a.id, kind=a.kind, name=a.name, municipality=a.municipality, my_role=roles.get(a.id),
+                      distance_m=round(service.distance_to_area_m(a, query.lon, query.lat), 1)) for a in areas[:50]]
+    return NearList(radius_m=radius, items=sorted(items, key=lambda i: (i.distance_m, i.name)))

@@ -1,7 +1,8 @@
 """Boats and engines in the JSON API (boat-watch areas)."""
 from __future__ import annotations
 
-from flask import url_for
+from flask import current_app, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from spectree import Response
 
@@ -11,6 +12,7 @@ from watch.areas.api import bp
 from watch.areas.models import Boat
 from watch.areas.schemas import BoatIn, BoatList, BoatOut, BoatPatch, Empty, EngineIn, EngineOut
 from watch.db import get_session
+from watch.errors import ServiceError
 
 TAGS = ["boats"]
 
@@ -81,3 +83,24 @@ def delete_engine(boat_id: int, engine_id: int):
     """Remove an engine from your boat."""
     boats.delete_engine(get_session(), current_user, boat_id, engine_id)
     return Empty()
+
+
+@bp.post("/boats/<int:boat_id>/photo")
+@spec.validate(resp=Response(HTTP_200=BoatOut, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error, HTTP_413=Error,
+                             HTTP_422=Error), tags=TAGS)
+def upload_boat_photo(boat_id: int):
+    """Upload your boat's photo (multipart/form-data, field `photo`): re-encoded as JPEG, EXIF and GPS removed."""
+    upload = request.files.get("photo")
+    if upload is None or not upload.filename:
+        raise ServiceError("photo_missing", _l("Choose a photo to upload."), 422, field="photo")
+    session = get_session()
+    boats.get_boat_for(session, current_user, boat_id, edit=True)  # refuse before reading the file
+    limit = current_app.config["AREA_PHOTO_MAX_BYTES"]
+    return boat_out(boats.set_photo(session, current_user, boat_id, upload.read(limit + 1)))
+
+
+@bp.delete("/boats/<int:boat_id>/photo")
+@spec.validate(resp=Response(HTTP_200=BoatOut, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error), tags=TAGS)
+def delete_boat_photo(boat_id: int):
+    """Remove your boat's photo."""
+    return boat_out(boats.remove_photo(get_session(), current_user, boat_id))

@@ -202,6 +202,19 @@ def set_photo(session: Session, user, boat_id: int, data: bytes) -> Boat:
     return boat
 
 
+def remove_photo(session: Session, user, boat_id: int) -> Boat:
+    """The owner (or an admin) removes the boat's photo. Commits."""
+    boat = get_boat_for(session, user, boat_id, edit=True)
+    if not boat.photo:
+        raise NotFound("photo_not_found", _l("This boat has no photo."))
+    old, boat.photo = boat.photo, None
+    boat.updated_at = utcnow()
+    session.add(boat)
+    session.commit()
+    _remove_photo_file(old)
+    return boat
+
+
 def photo_path(session: Session, user, boat_id: int) -> Path:
     """The photo file of a boat the user may see."""
     boat = get_boat_for(session, user, boat_id)

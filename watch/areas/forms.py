@@ -90,3 +90,9 @@ class PhotoForm(FlaskForm):
     """A boat photo."""
 
     photo = FileField(_l("Photo (JPEG, PNG or WebP)"), validators=[DataRequired()])
+
+
+class PoliceContactForm(FlaskForm):
+    """Add a police contact (a police user of the area's municipality)."""
+
+    user_id = SelectField(_l("Police officer"), coerce=int, validators=[DataRequired()])

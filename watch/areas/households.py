@@ -38,7 +38,7 @@ def _clean(address, participates, contact_name, contact_phone) -> dict:
         raise ServiceError("contact_name_too_long", _l("The name can be at most 80 characters."), 422, field="contact_name")
     if phone:
         digits = phone.replace(" ", "").replace("-", "")
-        if not (digits.lstrip("+").isdigit() and 6 <= len(digits) <= 16):
+        if len(phone) > 32 or not (digits.lstrip("+").isdigit() and 6 <= len(digits) <= 16):
             raise ServiceError("contact_phone_invalid", _l("Enter the phone number with digits only, e.g. 070-123 45 67."), 422, field="contact_phone")
     return {"address": address, "participates": True, "contact_name": name, "contact_phone": phone}
 
@@ -68,14 +68,28 @@ def add_household(session: Session, user, area_id: int, *, address: str, partici
     return h
 
 
-def update_household(session: Session, user, area_id: int, household_id: int, *, address: str, participates: bool,
-                     contact_name: str | None = None, contact_phone: str | None = None) -> Household:
-    """Change a household; opting out erases its contact details. Commits."""
+KEEP = object()  # an update argument left out: the stored value stays
+
+
+def get_household(session: Session, user, area_id: int, household_id: int) -> Household:
+    """One household of the area's roster (its contact representatives and admins)."""
     _area(session, user, area_id)
-    h = session.get(Household, household_id)
+    h = session.get(Household, household_id) if isinstance(household_id, int) else None
     if h is None or h.area_id != area_id:
         raise NotFound("household_not_found", _l("That household does not exist."))
-    for key, value in _clean(address, participates, contact_name, contact_phone).items():
+    return h
+
+
+def update_household(session: Session, user, area_id: int, household_id: int, *, address=KEEP, participates=KEEP,
+                     contact_name=KEEP, contact_phone=KEEP) -> Household:
+    """Change a household (arguments left out stay); opting out erases its contact details. Commits."""
+    h = get_household(session, user, area_id, household_id)
+    if participates is not KEEP and not isinstance(participates, bool):
+        raise ServiceError("participates_invalid", _l("Say whether the household takes part (yes or no)."), 422, field="participates")
+    pick = lambda value, current: current if value is KEEP else value  # noqa: E731
+    values = _clean(pick(address, h.address), pick(participates, h.participates),
+                    pick(contact_name, h.contact_name), pick(contact_phone, h.contact_phone))
+    for key, value in values.items():
         setattr(h, key, value)
     h.updated_at = utcnow()
     session.add(h)
@@ -85,9 +99,6 @@ def update_household(session: Session, user, area_id: int, household_id: int, *,
 
 def delete_household(session: Session, user, area_id: int, household_id: int) -> None:
     """Remove a household from the roster. Commits."""
-    _area(session, user, area_id)
-    h = session.get(Household, household_id)
-    if h is None or h.area_id != area_id:
-        raise NotFound("household_not_found", _l("That household does not exist."))
+    h = get_household(session, user, area_id, household_id)
     session.delete(h)
     session.commit()

@@ -179,3 +179,36 @@ class BoatEngine(SQLModel, table=True):
     serial_number: str = Field(default="", max_length=60, index=True)
     marking: str = Field(default="", max_length=120)  # ID or DNA marking
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class OutlineChangeStatus(str, Enum):
+    """pending -> approved | rejected | withdrawn."""
+
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+    withdrawn = "withdrawn"
+
+
+class AreaOutlineChange(SQLModel, table=True):
+    """A new outline proposed for an active area; the old one holds until the police approve.
+
+    At most one is pending per area: a newer proposal replaces the pending one.
+    """
+
+    __tablename__ = "area_outline_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    area_id: int = Field(foreign_key="areas.id", index=True, ondelete="CASCADE")
+    geometry: str = Field(sa_column=Column(Text, nullable=False))
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+    area_m2: float | None = None
+    status: OutlineChangeStatus = Field(default=OutlineChangeStatus.pending, index=True)
+    proposed_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    proposed_at: datetime = Field(default_factory=utcnow)
+    decided_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    decided_at: datetime | None = None
+    reason: str | None = Field(default=None, max_length=500)

@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from watch.areas import geometry
-from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus
-from watch.areas.service import get_area_for, is_municipality_police, membership_of, same_municipality
+from watch.areas import geometry, outline
+from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus, OutlineChangeStatus
+from watch.areas.service import allowed, get_area_for, is_municipality_police, membership_of
 from watch.db import utcnow
 from watch.errors import ServiceError
 
@@ -73,7 +73,11 @@ def create_area(session: Session, user, *, kind, name: str, municipality: str, g
 
 def update_area(session: Session, user, area_id: int, *, name: str | None = None, description: str | None = None,
                 municipality: str | None = None, geometry_data=None) -> Area:
-    """Change an area's name, description, municipality or outline. Commits."""
+    """Change an area's name, description, municipality or outline. Commits.
+
+    A new outline for an active area, drawn by a contact representative, waits
+    for a police contact (watch.areas.outline); the old outline holds until then.
+    """
     area = get_area_for(session, user, area_id, need="edit")
     if area.status in (AreaStatus.archived, AreaStatus.rejected):
         raise ServiceError("area_closed", _l("An archived or rejected area cannot be changed."), 409)
@@ -84,7 +88,11 @@ def update_area(session: Session, user, area_id: int, *, name: str | None = None
     if municipality is not None:
         area.municipality = _text(municipality, field="municipality", max_len=80)
     if geometry_data is not None:
-        _apply_geometry(area, _geometry(geometry_data))
+        checked = _geometry(geometry_data)
+        if area.status == AreaStatus.active and not allowed(session, user, area, "approve"):
+            outline.propose(session, user, area, checked)
+        else:
+            _apply_geometry(area, checked)
     area.updated_at = utcnow()
     session.add(area)
     session.commit()
@@ -149,6 +157,10 @@ def archive_area(session: Session, user, area_id: int) -> Area:
         raise ServiceError("area_archived", _l("The area is already archived."), 409)
     area.status = AreaStatus.archived
     area.archived_at = area.updated_at = utcnow()
+    change = outline.pending_change(session, area.id)
+    if change is not None:  # nobody is left to decide on it
+        change.status, change.decided_by_id, change.decided_at = OutlineChangeStatus.withdrawn, user.id, utcnow()
+        session.add(change)
     session.add(area)
     session.commit()
     return area
@@ -187,21 +199,6 @@ def set_role(session: Session, user, area_id: int, *, user_id: int, role, main: 
         for other in contacts(session, area_id):
             other.is_main_contact = other.id == m.id
             session.add(other)
-    session.add(m)
-    session.commit()
-    return m
-
-
-def add_police_contact(session: Session, user, area_id: int, *, police_user) -> AreaMembership:
-    """Add a police user of the area's municipality as its police contact (police or admin). Commits."""
-    area = get_area_for(session, user, area_id, need="approve")
-    if not police_user.is_police or not same_municipality(police_user.municipality, area.municipality):
-        raise ServiceError("not_police", _l("The police contact must be a police user of the area's municipality."), 422, field="user_id")
-    m = membership_of(session, police_user, area.id)
-    if m is None:
-        m = AreaMembership(area_id=area.id, user_id=police_user.id, role=AreaRole.police)
-    else:
-        m.role, m.is_main_contact = AreaRole.police, False
     session.add(m)
     session.commit()
     return m

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from watch.areas.models import AreaKind, AreaRole, AreaStatus, JoinRequestStatus
+from watch.areas.models import AreaKind, AreaRole, AreaStatus, JoinRequestStatus, OutlineChangeStatus
 
 
 class AreaQuery(BaseModel):
@@ -56,6 +56,27 @@ class RoleIn(BaseModel):
     main: bool = False
 
 
+class OutlineChangeOut(BaseModel):
+    """A new outline proposed for an active area, and how the police decided."""
+
+    id: int
+    area_id: int
+    area_name: str
+    status: OutlineChangeStatus
+    geometry: dict[str, Any]
+    bbox: list[float]
+    area_m2: float | None
+    proposed_at: datetime
+    decided_at: datetime | None
+    reason: str | None
+
+
+class OutlineChangeList(BaseModel):
+    """New outlines waiting for the police."""
+
+    items: list[OutlineChangeOut]
+
+
 class AreaProperties(BaseModel):
     """What the API tells about an area besides its outline."""
 
@@ -70,6 +91,8 @@ class AreaProperties(BaseModel):
     created_at: datetime
     decided_at: datetime | None
     rejection_reason: str | None
+    # Only in the answer for one area, and only for those who edit or approve it.
+    outline_change: OutlineChangeOut | None = None
 
 
 class AreaFeature(BaseModel):
@@ -236,3 +259,87 @@ class BoatList(BaseModel):
 
 class Empty(BaseModel):
     """Nothing to say."""
+
+
+class PoliceContactIn(BaseModel):
+    """A police user of the area's municipality to add as police contact."""
+
+    user_id: int
+
+
+class PoliceContactOut(BaseModel):
+    """A police contact of an area: the name only."""
+
+    user_id: int
+    display_name: str
+    since: datetime
+
+
+class PoliceContactList(BaseModel):
+    """The area's police contacts."""
+
+    items: list[PoliceContactOut]
+
+
+class HouseholdIn(BaseModel):
+    """A household on the roster; contact details are dropped if it does not take part."""
+
+    address: str = Field(min_length=1, max_length=120)
+    participates: bool = True
+    contact_name: str | None = Field(default=None, max_length=80)
+    contact_phone: str | None = Field(default=None, max_length=32)
+    keeper_id: int | None = None
+
+
+class HouseholdPatch(BaseModel):
+    """Fields of a household that can change."""
+
+    address: str | None = Field(default=None, min_length=1, max_length=120)
+    participates: bool | None = None
+    contact_name: str | None = Field(default=None, max_length=80)
+    contact_phone: str | None = Field(default=None, max_length=32)
+
+
+class HouseholdOut(BaseModel):
+    """A household on the roster."""
+
+    id: int
+    area_id: int
+    address: str
+    participates: bool
+    contact_name: str | None
+    contact_phone: str | None
+    keeper_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class HouseholdList(BaseModel):
+    """The area's household roster."""
+
+    items: list[HouseholdOut]
+
+
+class NearQuery(BaseModel):
+    """A position (WGS84); the radius is the setting AREA_NEARBY_M."""
+
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+
+
+class NearArea(BaseModel):
+    """An active area near a position."""
+
+    id: int
+    kind: AreaKind
+    name: str
+    municipality: str
+    distance_m: float
+    my_role: AreaRole | None
+
+
+class NearList(BaseModel):
+    """Active areas within `radius_m` of the position, nearest first."""
+
+    radius_m: float
+    items: list[NearArea]

@@ -8,9 +8,9 @@ from sqlmodel import select
 
 from watch.accounts.forms import PlainForm
 from watch.accounts.models import User
-from watch.areas import geometry, members, registration
-from watch.areas.forms import AreaEditForm, AreaForm, JoinForm, RejectForm, TrainedForm
-from watch.areas.models import AreaKind, AreaRole, AreaStatus
+from watch.areas import geometry, members, outline, police, registration
+from watch.areas.forms import AreaEditForm, AreaForm, JoinForm, PoliceContactForm, RejectForm, TrainedForm
+from watch.areas.models import AreaKind, AreaRole, AreaStatus, OutlineChangeStatus
 from watch.areas.service import allowed, get_area_for, membership_of
 from watch.db import get_session, utcnow
 from watch.errors import ServiceError
@@ -50,7 +50,8 @@ def map_page():
     session = get_session()
     mine = [(a, r) for a, r in registration.visible_areas(session, current_user) if r is not None]
     queue = registration.approval_queue(session, current_user) if (current_user.is_police or current_user.is_admin) else []
-    return render_template("areas/map.html", mine=mine, queue_count=len(queue),
+    changes = outline.change_queue(session, current_user) if (current_user.is_police or current_user.is_admin) else []
+    return render_template("areas/map.html", mine=mine, queue_count=len(queue) + len(changes),
                            map_config=map_config(api=url_for("areas_api.list_areas"),
                                                  areaUrl=url_for("areas.detail", area_id=0).replace("/0", "/{id}"),
                                                  nearbyM=current_app.config["AREA_NEARBY_M"]))
@@ -112,12 +113,21 @@ def detail(area_id: int):
         trained_form = TrainedForm(trained_on=utcnow().date())
         trained_form.user_id.choices = [(c.user_id, name) for c, name in contacts]
     pending_requests = members.pending_requests(session, current_user, area.id) if can["members"] else []
+    police_people = police.police_contacts(session, current_user, area.id) if police.can_see(session, current_user, area) else []
+    police_form = None
+    if police.can_manage(current_user, area) and area.status in (AreaStatus.pending, AreaStatus.active):
+        police_form = PoliceContactForm()
+        police_form.user_id.choices = [(u.id, u.display_name) for u in police.candidates(session, current_user, area.id)]
+    change = outline.latest_change(session, area.id) if can["edit"] or can["approve"] else None
+    config = map_config(geometry=area.geometry, proposed=change.geometry if change and change.status == OutlineChangeStatus.pending else None)
     return render_template(
         "areas/detail.html", area=area, membership=m, role=AreaRole(m.role) if m else None, can=can,
+        police_people=police_people, police_form=police_form, can_manage_police=police_form is not None,
+        outline_change=change, OutlineChangeStatus=OutlineChangeStatus, outline_reject_form=RejectForm(prefix="outline"),
         contacts=contacts, training_valid=registration.training_valid, has_trained=any(registration.training_valid(c) for c, _ in contacts),
         my_request=members.my_request(session, current_user, area.id) if m is None else None,
         request_count=len(pending_requests), join_form=JoinForm(), reject_form=RejectForm(), trained_form=trained_form,
-        plain=PlainForm(), map_config=map_config(), AreaStatus=AreaStatus, AreaKind=AreaKind,
+        plain=PlainForm(), map_config=config, AreaStatus=AreaStatus, AreaKind=AreaKind,
     )
 
 
@@ -132,13 +142,17 @@ def edit(area_id: int):
         form.geometry.data = ""
     if form.validate_on_submit():
         try:
+            data = _geometry_input(form)
             registration.update_area(session, current_user, area.id, name=form.name.data, municipality=form.municipality.data,
-                                     description=form.description.data or "", geometry_data=_geometry_input(form))
+                                     description=form.description.data or "", geometry_data=data)
         except ServiceError as exc:
             session.rollback()
             field_error(form, exc)
         else:
-            flash(_("The area is saved."), "success")
+            if data is not None and outline.pending_change(session, area.id) is not None:
+                flash(_("The area is saved. The new outline waits for approval by the police; until then the area keeps its current outline."), "success")
+            else:
+                flash(_("The area is saved."), "success")
             return redirect(url_for("areas.detail", area_id=area.id))
     status = 422 if form.errors else 200
     return render_template("areas/edit.html", form=form, area=area, map_config=map_config(existing=area.geometry)), status
@@ -150,7 +164,9 @@ def queue():
     """Pending areas for the police of their municipality (and admins)."""
     if not (current_user.is_police or current_user.is_admin):
         abort(404)
-    return render_template("areas/queue.html", areas=registration.approval_queue(get_session(), current_user))
+    session = get_session()
+    return render_template("areas/queue.html", areas=registration.approval_queue(session, current_user),
+                           changes=outline.change_queue(session, current_user))
 
 
 def _act(area_id: int, action, done_message: str, form_cls=PlainForm):

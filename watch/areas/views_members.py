@@ -1,7 +1,7 @@
 """Member pages: the contact representative's members, requests, invites and household roster."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
@@ -153,11 +153,7 @@ def household_action(area_id: int, household_id: int, action: str):
             if action == "delete":
                 households.delete_household(session, current_user, area_id, household_id)
             else:
-                h = next((h for h in households.roster(session, current_user, area_id) if h.id == household_id), None)
-                if h is None:
-                    raise ServiceError("household_not_found", _("That household does not exist."), 404)
-                households.update_household(session, current_user, area_id, household_id, address=h.address,
-                                            participates=action == "optin", contact_name=h.contact_name, contact_phone=h.contact_phone)
+                households.update_household(session, current_user, area_id, household_id, participates=action == "optin")
         except ServiceError as exc:
             session.rollback()
             if exc.status == 404:
@@ -166,3 +162,27 @@ def household_action(area_id: int, household_id: int, action: str):
         else:
             flash(_("The roster is updated."), "success")
     return redirect(url_for("areas.households_page", area_id=area_id))
+
+
+@bp.route("/<int:area_id>/households/<int:household_id>/edit", methods=["GET", "POST"])
+@login_required
+def household_edit(area_id: int, household_id: int):
+    """Change a household's address, participation or contact details."""
+    session = get_session()
+    area = get_area_for(session, current_user, area_id, need="members")
+    h = households.get_household(session, current_user, area.id, household_id)
+    form = HouseholdForm(obj=h if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            households.update_household(session, current_user, area.id, h.id, address=form.address.data,
+                                        participates=form.participates.data, contact_name=form.contact_name.data,
+                                        contact_phone=form.contact_phone.data)
+        except ServiceError as exc:
+            session.rollback()
+            if exc.status == 404:
+                raise
+            field_error(form, exc)
+        else:
+            flash(_("The household is saved."), "success")
+            return redirect(url_for("areas.households_page", area_id=area.id))
+    return render_template("areas/household_edit.html", area=area, household=h, form=form), 422 if form.errors else 200

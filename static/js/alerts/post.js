@@ -113,6 +113,14 @@ function init() {
         window.location.assign(form.dataset.detail.replace(/0$/, String(id)));
         return;
       }
+      if (res.status === 202 && res.body?.queued) {
+        // Offline: the service worker keeps it with this Idempotency-Key and sends it
+        // exactly once when the network is back. Start afresh for the next alert.
+        form.reset();
+        key = crypto.randomUUID();
+        status.textContent = files.length ? msg.queued + ' ' + msg.queuedPhotos : msg.queued;
+        return;
+      }
       const err = res.body?.error;
       showError(err ? err.message + (Array.isArray(err.details) ? ' ' + err.details.map((d) => d.msg).join(' ') : '') : msg.failed);
     } catch (e) {

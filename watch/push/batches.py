@@ -1,0 +1,148 @@
+"""One batch's database side: claim under a lease, build the messages, record outcomes, purge.
+
+Any number of workers share the table: on PostgreSQL the claim skips rows other
+workers hold (FOR UPDATE SKIP LOCKED); a claim is a lease, so a dead worker's
+rows become claimable again once claimed_until has passed.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import bindparam, delete, or_, select, update
+from sqlmodel import Session
+
+from watch.accounts.models import User
+from watch.db import utcnow
+from watch.push import messages, preferences
+from watch.push.models import FAILED, GONE, OPEN_STATUSES, RETRYING, SENT, Delivery, PushSubscription
+from watch.push.sender import PushMessage, SendResult, alert_topic, backoff_delay
+
+log = logging.getLogger("watch.push.worker")
+
+
+def claim(session: Session, token: str, *, limit: int, lease_seconds: float, postgres: bool) -> int:
+    """Lease up to `limit` due open deliveries to `token`; returns how many."""
+    now = utcnow()
+    due = (
+        select(Delivery.id)
+        .where(Delivery.status.in_(OPEN_STATUSES), Delivery.next_attempt_at <= now,
+               or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now))
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)
+    )
+    if postgres:
+        # Rows another worker is claiming right now are skipped, not waited for.
+        due = due.with_for_update(skip_locked=True)
+    # One statement: on SQLite the write lock makes it atomic across processes too.
+    result = session.execute(
+        update(Delivery.__table__)
+        .where(Delivery.__table__.c.id.in_(due.scalar_subquery()))
+        .values(claimed_by=token, claimed_until=now + timedelta(seconds=lease_seconds))
+    )
+    return max(result.rowcount or 0, 0)
+
+
+@dataclass
+class Job:
+    """One claimed delivery, ready to send."""
+
+    id: int
+    subscription_id: int | None
+    attempts: int
+    shrunk: bool
+    message: PushMessage | None
+    skip_reason: str = ""
+    skip_status: str = FAILED
+
+
+def load_jobs(session: Session, token: str) -> list[Job]:
+    """The deliveries leased to `token`, with their messages built in each recipient's language."""
+    from watch.alerts.models import Alert
+    from watch.areas.models import Area
+
+    d, s = Delivery, PushSubscription
+    rows = session.execute(
+        select(d.id, d.alert_id, d.area_id, d.role, d.kind, d.attempts, d.shrunk, s.id, s.endpoint, s.p256dh,
+               s.auth, User.locale)
+        .select_from(d).outerjoin(s, s.id == d.subscription_id).join(User, User.id == d.user_id)
+        .where(d.claimed_by == token)
+    ).all()
+    alerts = {a.id: a for a in session.execute(select(Alert).where(Alert.id.in_({r[1] for r in rows}))).scalars()}
+    area_ids = {r[2] for r in rows if r[2] is not None}
+    names = dict(session.execute(select(Area.id, Area.name).where(Area.id.in_(area_ids))).all()) if area_ids else {}
+    payloads: dict[tuple, dict] = {}
+    jobs = []
+    for (did, alert_id, area_id, role, kind, attempts, shrunk, sub_id, endpoint, p256dh, auth, locale) in rows:
+        alert = alerts.get(alert_id)
+        job = Job(did, sub_id, attempts, shrunk, None)
+        if sub_id is None:
+            job.skip_reason, job.skip_status = "subscription removed", GONE
+        elif alert is None or alert.hidden_at is not None:
+            job.skip_reason = "alert hidden before it was sent"
+        else:
+            lang = messages.locale_for(locale)
+            key = (alert_id, area_id, kind, lang)
+            if key not in payloads:
+                payloads[key] = messages.payload(alert, area_name=names.get(area_id), kind=kind, locale=lang)
+            message = PushMessage(endpoint, p256dh, auth, payloads[key], ttl=preferences.ttl_for(alert),
+                                  urgency=preferences.urgency_header(alert, role), topic=alert_topic(alert.id))
+            job.message = message.shrink() if shrunk else message
+        jobs.append(job)
+    return jobs
+
+
+def outcome(job: Job, result: SendResult, *, now, max_attempts: int, base: float, cap: float) -> dict:
+    """The new column values of a delivery after one attempt."""
+    attempts = job.attempts + 1
+    row = {"b_id": job.id, "subscription_id": job.subscription_id, "status": FAILED, "attempts": attempts, "next_attempt_at": now,
+           "last_status": result.http_status, "reason": (result.reason or None) and result.reason[:500],
+           "sent_at": None, "shrunk": job.shrunk}
+    if result.status == "sent":
+        row.update(status=SENT, sent_at=now)
+    elif result.status == "gone":
+        row.update(status=GONE, subscription_id=None)
+    elif result.status == "too_large" and not job.shrunk:
+        # Retry once at once, without the text; the app shows the alert when the push is opened.
+        row.update(status=RETRYING, shrunk=True)
+    elif result.status == "retry" and attempts < max_attempts:
+        delay = backoff_delay(job.attempts, result.retry_after, base=base, cap=cap)
+        row.update(status=RETRYING, next_attempt_at=now + timedelta(seconds=delay))
+    else:
+        if result.status == "retry":
+            row["reason"] = f"gave up after {attempts} attempts: {result.reason or result.http_status}"[:500]
+        log.error("push delivery %s failed (%s, HTTP %s): %s", job.id, result.status, result.http_status, row["reason"])
+    return row
+
+
+def record(session: Session, token: str, rows: list[dict], *, gone_subscriptions: set[int], sent_subscriptions: set[int], now) -> None:
+    """Write the outcomes (only where our lease still holds) and drop subscriptions that are gone."""
+    t = Delivery.__table__
+    if rows:
+        session.execute(
+            update(t).where(t.c.id == bindparam("b_id"), t.c.claimed_by == token).values(
+                status=bindparam("status"), attempts=bindparam("attempts"), next_attempt_at=bindparam("next_attempt_at"),
+                last_status=bindparam("last_status"), reason=bindparam("reason"), sent_at=bindparam("sent_at"),
+                shrunk=bindparam("shrunk"), subscription_id=bindparam("subscription_id"), claimed_by=None, claimed_until=None,
+            ),
+            rows,
+        )
+    if sent_subscriptions:
+        session.execute(update(PushSubscription.__table__).where(PushSubscription.__table__.c.id.in_(sent_subscriptions))
+                        .values(last_success_at=now))
+    if gone_subscriptions:
+        # The push service said the browser unsubscribed: never send there again.
+        session.execute(delete(PushSubscription.__table__).where(PushSubscription.__table__.c.id.in_(gone_subscriptions)))
+
+
+def purge(session: Session, *, retention_days: float, now=None) -> int:
+    """Delete final deliveries older than the retention period, and those of alerts that no longer exist."""
+    from watch.alerts.models import Alert
+
+    now = now or utcnow()
+    t = Delivery.__table__
+    old = session.execute(delete(t).where(t.c.status.not_in(OPEN_STATUSES),
+                                          t.c.created_at < now - timedelta(days=retention_days)))
+    orphans = session.execute(delete(t).where(~select(Alert.id).where(Alert.id == t.c.alert_id).exists()))
+    return (old.rowcount or 0) + (orphans.rowcount or 0)
