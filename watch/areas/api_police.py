@@ -9,7 +9,7 @@ from watch.api import Error, spec
 from watch.areas import outline, police
 from watch.areas.api import _one, bp, outline_change_out
 from watch.areas.models import Area
-from watch.areas.schemas import (AreaFeature, Empty, OutlineChangeList, OutlineChangeOut, PoliceContactIn,
+from watch.areas.schemas import (AreaFeature, OutlineChangeList, OutlineChangeOut, PoliceContactIn,
                                  PoliceContactList, PoliceContactOut, RejectIn)
 from watch.db import get_session
 

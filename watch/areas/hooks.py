@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from watch import events
-from watch.areas.models import Area, AreaJoinRequest, AreaMembership, Boat, Household
+from watch.areas.models import Area, AreaJoinRequest, AreaMembership, AreaOutlineChange, Boat, Household
 
 
 def on_user_deleting(user, session, **_):
@@ -22,6 +22,13 @@ def on_user_deleting(user, session, **_):
         if area.decided_by_id == user.id:
             area.decided_by_id = None
         session.add(area)
+    for c in session.exec(select(AreaOutlineChange).where((AreaOutlineChange.proposed_by_id == user.id)
+                                                          | (AreaOutlineChange.decided_by_id == user.id))).all():
+        if c.proposed_by_id == user.id:
+            c.proposed_by_id = None
+        if c.decided_by_id == user.id:
+            c.decided_by_id = None
+        session.add(c)
     for h in session.exec(select(Household).where((Household.entered_by_id == user.id) | (Household.keeper_id == user.id))).all():
         if h.entered_by_id == user.id:
             h.entered_by_id = None
@@ -57,6 +64,10 @@ def on_user_export(user, session, data, **_):
          "engines": [{"make": e.make, "model": e.model, "power_hp": e.power_hp, "serial_number": e.serial_number,
                       "marking": e.marking} for e in engines_of(session, b.id)]}
         for b in session.exec(select(Boat).where(Boat.owner_id == user.id))
+    ]
+    data["area_outlines_proposed"] = [
+        {"area_id": c.area_id, "status": c.status.value, "proposed_at": c.proposed_at.isoformat(), "reason": c.reason}
+        for c in session.exec(select(AreaOutlineChange).where(AreaOutlineChange.proposed_by_id == user.id))
     ]
     data["households_entered"] = [
         {"area_id": h.area_id, "address": h.address, "participates": h.participates, "contact_name": h.contact_name,

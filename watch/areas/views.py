@@ -54,7 +54,7 @@ def map_page():
     return render_template("areas/map.html", mine=mine, queue_count=len(queue) + len(changes),
                            map_config=map_config(api=url_for("areas_api.list_areas"),
                                                  areaUrl=url_for("areas.detail", area_id=0).replace("/0", "/{id}"),
-                                                 nearbyM=current_app.config["AREA_NEARBY_M"]))
+                                                 nearApi=url_for("areas_api.near"), nearbyM=current_app.config["AREA_NEARBY_M"]))
 
 
 @bp.get("/list")
@@ -155,7 +155,10 @@ def edit(area_id: int):
                 flash(_("The area is saved."), "success")
             return redirect(url_for("areas.detail", area_id=area.id))
     status = 422 if form.errors else 200
-    return render_template("areas/edit.html", form=form, area=area, map_config=map_config(existing=area.geometry)), status
+    needs_approval = area.status == AreaStatus.active and not allowed(session, current_user, area, "approve")
+    return render_template("areas/edit.html", form=form, area=area, needs_approval=needs_approval,
+                           pending_change=outline.pending_change(session, area.id),
+                           map_config=map_config(existing=area.geometry)), status
 
 
 @bp.get("/queue")

@@ -10,7 +10,6 @@ connect to non-public addresses (checked when each connection is opened).
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import logging
 import os
@@ -26,17 +25,9 @@ from hashlib import sha256
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from watch.push.endpoints import (
-    InvalidSubscription,
-    UnsafeAddress,
-    b64url,
-    decode_b64url,
-    load_p256dh,
-)
+from watch.push.ece import encrypt_payload  # noqa: F401  (re-exported: the sender's public API)
+from watch.push.endpoints import InvalidSubscription, UnsafeAddress, b64url
 from watch.push import transport
 from watch.push.transport import OriginPool, Resolver
 from watch.push.vapid import (  # noqa: F401  (re-exported: the sender's public API)
@@ -56,39 +47,6 @@ MAX_PAYLOAD_BYTES = 3072
 URGENCIES = ("very-low", "low", "normal", "high")
 MAX_TTL = 28 * 24 * 3600  # FCM and Mozilla cap TTL at four weeks
 _TOPIC_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-
-
-# -- Encryption (RFC 8291) -----------------------------------------------------------
-_KEY_INFO = b"WebPush: info\x00"
-_CEK_INFO = b"Content-Encoding: aes128gcm\x00\x01"
-_NONCE_INFO = b"Content-Encoding: nonce\x00\x01"
-_RECORD_SIZE = 4096
-
-
-def encrypt_payload(payload: bytes, p256dh_b64: str, auth_b64: str) -> bytes:
-    """Encrypt one message body as aes128gcm (RFC 8291, one record) with a fresh ephemeral ECDH key."""
-    receiver = load_p256dh(p256dh_b64)
-    auth = decode_b64url(auth_b64)
-    if len(auth) != 16:
-        raise InvalidSubscription("auth", "keys.auth must decode to exactly 16 bytes")
-    if len(payload) + 17 > _RECORD_SIZE:
-        raise ValueError("payload does not fit one aes128gcm record")
-    # A fresh key per message is required: reusing one would reuse the content key and nonce.
-    ephemeral = ec.generate_private_key(ec.SECP256R1())
-    sender_pub = ephemeral.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
-    receiver_pub = decode_b64url(p256dh_b64)
-    shared = ephemeral.exchange(ec.ECDH(), receiver)
-    # HKDF with one output block is two HMACs (RFC 5869); stdlib hmac is ~10x cheaper per call
-    # than building cryptography's HKDF objects as http_ece does (3x faster per message, measured).
-    prk_key = hmac.digest(auth, shared, "sha256")
-    ikm = hmac.digest(prk_key, _KEY_INFO + receiver_pub + sender_pub + b"\x01", "sha256")
-    salt = os.urandom(16)
-    prk = hmac.digest(salt, ikm, "sha256")
-    cek = hmac.digest(prk, _CEK_INFO, "sha256")[:16]
-    nonce = hmac.digest(prk, _NONCE_INFO, "sha256")[:12]
-    # One record, so it is the last one: delimiter 0x02, no padding (RFC 8188 section 2).
-    ciphertext = AESGCM(cek).encrypt(nonce, payload + b"\x02", None)
-    return salt + _RECORD_SIZE.to_bytes(4, "big") + bytes((len(sender_pub),)) + sender_pub + ciphertext
 
 
 def alert_topic(alert_id: object) -> str:

@@ -96,8 +96,41 @@ function schedule() {
   timer = setTimeout(load, 250);
 }
 
+// "Near me": after geolocation, list the active areas within the configured distance
+// (AREA_NEARBY_M), measured by the server from the position rather than the viewport.
+const nearSection = document.getElementById('area-near-me-section');
+const nearStatus = document.getElementById('area-near-me-status');
+const nearList = document.getElementById('area-near-me-list');
+
+async function listNearMe(ll) {
+  if (!ll) return;
+  const km = (config.nearbyM / 1000).toFixed(0);
+  nearSection.hidden = false;
+  nearList.replaceChildren();
+  nearStatus.textContent = msg.loading;
+  try {
+    const url = `${config.nearApi}?lon=${ll[1].toFixed(6)}&lat=${ll[0].toFixed(6)}`;
+    const response = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    if (!response.ok) throw new Error(String(response.status));
+    const data = await response.json();
+    for (const a of data.items) {
+      const item = el('li', 'list__item');
+      const link = el('a', null, a.name);
+      link.href = areaUrl(a.id);
+      item.append(link);
+      const where = a.distance_m < 1 ? msg.inside : fmt(msg.distance, { km: (a.distance_m / 1000).toFixed(1) });
+      const kind = a.kind === 'batsamverkan' ? msg.boat : msg.neighbourhood;
+      item.append(el('span', 'hint', ` · ${kind} · ${a.my_role ? msg.mine : msg.join} · ${where}`));
+      nearList.append(item);
+    }
+    nearStatus.textContent = data.items.length ? fmt(msg.nearCount, { n: data.items.length, km }) : fmt(msg.nearNone, { km });
+  } catch (error) {
+    nearStatus.textContent = msg.failed;
+  }
+}
+
 map.on('moveend', schedule);
-document.getElementById('area-near-me').addEventListener('click', () => locate(map, status, msg, 14));
+document.getElementById('area-near-me').addEventListener('click', async () => listNearMe(await locate(map, status, msg, 14)));
 load();
 
 const detail = { map, L, areasLayer };
