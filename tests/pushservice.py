@@ -114,9 +114,15 @@ class PushService:
 
     # -- lifecycle ---------------------------------------------------------
     def start(self) -> PushService:
-        """Bind and serve on an asyncio loop in a daemon thread."""
+        """Bind and serve on an asyncio loop in a daemon thread.
+
+        The loop is set up inside that thread: the caller's thread may already run
+        a loop of its own (Playwright's sync API does).
+        """
         loop = asyncio.new_event_loop()
         sock = socket.create_server((self.host, self._requested_port), backlog=1024)
+        ready = threading.Event()
+        failure: list[BaseException] = []
 
         async def serve() -> web.ServerRunner:
             runner = web.ServerRunner(web.Server(self._handle), access_log=None, handle_signals=False)
@@ -124,10 +130,23 @@ class PushService:
             await web.SockSite(runner, sock).start()
             return runner
 
-        runner = loop.run_until_complete(serve())
-        self._loop, self._runner, self._port = loop, runner, sock.getsockname()[1]
-        self._thread = threading.Thread(target=loop.run_forever, name="push-service", daemon=True)
+        def run() -> None:
+            asyncio.set_event_loop(loop)
+            try:
+                self._runner = loop.run_until_complete(serve())
+            except BaseException as exc:  # reported to the caller below
+                failure.append(exc)
+                ready.set()
+                return
+            ready.set()
+            loop.run_forever()
+
+        self._thread = threading.Thread(target=run, name="push-service", daemon=True)
         self._thread.start()
+        ready.wait(10)
+        if failure or self._runner is None:
+            raise RuntimeError("the test push service did not start") from (failure[0] if failure else None)
+        self._loop, self._port = loop, sock.getsockname()[1]
         return self
 
     def stop(self) -> None:

@@ -1,6 +1,7 @@
 """Push commands: `flask --app watch push-worker` (a delivery worker process) and `flask push ...`."""
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 
@@ -29,6 +30,10 @@ def push_worker(once: bool, timeout: float) -> None:
             worker.close()
         click.echo(f"handled {n} deliveries")
         return
+    # The app's start-up objects live as long as the process: keep them out of
+    # every full collection, which otherwise stalls sending (docs/PERFORMANCE.md).
+    gc.collect()
+    gc.freeze()
     # Finish the batch in hand, record it, then exit: nothing is sent twice because of a restart.
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
     signal.signal(signal.SIGINT, lambda *_: worker.stop())
