@@ -69,7 +69,7 @@ def load(app: Flask) -> Vapid:
     elif production:
         raise ConfigError(
             "WATCH_VAPID_PRIVATE_KEY must be set in production: every app server and push worker must share "
-            "one key (generate one with `flask --app watch push generate-key`)."
+            "one key (generate one with `python -m watch.push.vapid`)."
         )
     else:
         pem = instance_secret(app, KEY_FILE, lambda: generate_vapid_keypair()[0].decode("ascii"))

@@ -110,3 +110,11 @@ class VapidSigner:
             header = f"vapid t={self.sign(audience, expires)}, k={self.public_key}"
             self._cache[audience] = (expires, header)
             return header
+
+
+if __name__ == "__main__":  # python -m watch.push.vapid: a key for WATCH_VAPID_PRIVATE_KEY, no app needed
+    import sys
+
+    pem, public = generate_vapid_keypair()
+    print(pem.decode("ascii").strip())
+    print(f"# public key (applicationServerKey): {public}", file=sys.stderr)
