@@ -11,6 +11,7 @@ from watch.accounts import service
 from watch.accounts.forms import DeleteForm, LoginForm, PasswordForm, PlainForm, ProfileForm, RegisterForm, TokenForm
 from watch.db import get_session
 from watch.errors import ServiceError
+from watch.forms import show_refusal
 from watch.security import limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -21,14 +22,6 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("main.index")
-
-
-def _field_error(form, exc: ServiceError) -> None:
-    field = getattr(form, exc.details.get("field", ""), None)
-    if field is not None:
-        field.errors = list(field.errors) + [str(exc.message)]
-    else:
-        flash(str(exc.message), "error")
 
 
 def _login_email_key() -> str:
@@ -49,7 +42,7 @@ def register():
                 password=form.password.data, phone=form.phone.data,
             )
         except ServiceError as exc:
-            _field_error(form, exc)
+            show_refusal(form, exc)
         else:
             login_user(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
@@ -105,7 +98,7 @@ def profile():
                 phone=form.phone.data, locale=form.locale.data,
             )
         except ServiceError as exc:
-            _field_error(form, exc)
+            show_refusal(form, exc)
         else:
             session["lang"] = form.locale.data
             flash(_("Your profile is saved."), "success")
@@ -122,7 +115,7 @@ def password():
         try:
             service.change_password(get_session(), current_user, current=form.current_password.data, new=form.new_password.data)
         except ServiceError as exc:
-            _field_error(form, exc)
+            show_refusal(form, exc)
         else:
             login_user(current_user._get_current_object())  # re-issue this session with the new version
             flash(_("Your password is changed. Other devices have been logged out."), "success")
@@ -139,7 +132,7 @@ def delete():
         try:
             service.delete_account(get_session(), current_user, password=form.password.data)
         except ServiceError as exc:
-            _field_error(form, exc)
+            show_refusal(form, exc)
         else:
             logout_user()
             session.clear()
@@ -167,7 +160,7 @@ def tokens():
         try:
             _token, new_token = service.create_token(get_session(), current_user, name=form.name.data)
         except ServiceError as exc:
-            _field_error(form, exc)
+            show_refusal(form, exc)
     return render_template(
         "accounts/tokens.html", form=form, new_token=new_token,
         tokens=service.tokens_of(get_session(), current_user), revoke_form=PlainForm(),

@@ -14,17 +14,9 @@ from watch.areas.models import AreaKind, AreaRole, AreaStatus, OutlineChangeStat
 from watch.areas.service import allowed, get_area_for, membership_of
 from watch.db import get_session, utcnow
 from watch.errors import ServiceError
+from watch.forms import show_refusal
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")
-
-
-def field_error(form, exc: ServiceError) -> None:
-    """Show a service refusal next to its field, or as a flash."""
-    field = getattr(form, exc.details.get("field", "") or "", None)
-    if field is not None:
-        field.errors = list(field.errors) + [str(exc.message)]
-    else:
-        flash(str(exc.message), "error")
 
 
 def _geometry_input(form):
@@ -84,8 +76,7 @@ def new():
                                             municipality=form.municipality.data, description=form.description.data or "",
                                             geometry_data=data)
         except ServiceError as exc:
-            get_session().rollback()
-            field_error(form, exc)
+            show_refusal(form, exc)
         else:
             flash(_("Thank you! The area is registered and waits for approval by the police."), "success")
             return redirect(url_for("areas.detail", area_id=area.id))
@@ -146,8 +137,7 @@ def edit(area_id: int):
             registration.update_area(session, current_user, area.id, name=form.name.data, municipality=form.municipality.data,
                                      description=form.description.data or "", geometry_data=data)
         except ServiceError as exc:
-            session.rollback()
-            field_error(form, exc)
+            show_refusal(form, exc)
         else:
             if data is not None and outline.pending_change(session, area.id) is not None:
                 flash(_("The area is saved. The new outline waits for approval by the police; until then the area keeps its current outline."), "success")
@@ -182,10 +172,7 @@ def _act(area_id: int, action, done_message: str, form_cls=PlainForm):
     try:
         action(form)
     except ServiceError as exc:
-        get_session().rollback()
-        if exc.status == 404:
-            raise
-        flash(str(exc.message), "error")
+        show_refusal(None, exc, raise_not_found=True)
     else:
         flash(done_message, "success")
     return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/areas/") else url_for("areas.detail", area_id=area_id))

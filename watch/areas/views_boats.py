@@ -10,9 +10,10 @@ from watch.areas import boats
 from watch.areas.forms import BoatForm, EngineForm, PhotoForm
 from watch.areas.models import Area, AreaKind
 from watch.areas.service import allowed, get_area_for, membership_of
-from watch.areas.views import bp, field_error
+from watch.areas.views import bp
 from watch.db import get_session
 from watch.errors import ServiceError
+from watch.forms import show_refusal
 
 
 @bp.route("/<int:area_id>/boats", methods=["GET", "POST"])
@@ -29,10 +30,7 @@ def boats_page(area_id: int):
             boat = boats.register_boat(session, current_user, area.id, name=form.name.data, boat_type=form.boat_type.data,
                                        length_m=form.length_m.data, hull_id=form.hull_id.data, mooring=form.mooring.data)
         except ServiceError as exc:
-            session.rollback()
-            if exc.status == 404:
-                raise
-            field_error(form, exc)
+            show_refusal(form, exc, raise_not_found=True)
         else:
             flash(_("The boat is registered. Add its engine below."), "success")
             return redirect(url_for("areas.boat_page", boat_id=boat.id))
@@ -54,10 +52,7 @@ def boat_page(boat_id: int):
             boats.add_engine(session, current_user, boat.id, make=form.make.data, model=form.model.data, power_hp=form.power_hp.data,
                              serial_number=form.serial_number.data, marking=form.marking.data)
         except ServiceError as exc:
-            session.rollback()
-            if exc.status == 404:
-                raise
-            field_error(form, exc)
+            show_refusal(form, exc, raise_not_found=True)
         else:
             flash(_("The engine is added."), "success")
             return redirect(url_for("areas.boat_page", boat_id=boat.id))
@@ -76,10 +71,7 @@ def boat_photo_upload(boat_id: int):
         try:
             boats.set_photo(session, current_user, boat_id, form.photo.data.read())
         except ServiceError as exc:
-            session.rollback()
-            if exc.status == 404:
-                raise
-            flash(str(exc.message), "error")
+            show_refusal(None, exc, raise_not_found=True)
         else:
             flash(_("The photo is saved."), "success")
     else:
@@ -124,10 +116,7 @@ def engine_delete(boat_id: int, engine_id: int):
         try:
             boats.delete_engine(session, current_user, boat_id, engine_id)
         except ServiceError as exc:
-            session.rollback()
-            if exc.status == 404:
-                raise
-            flash(str(exc.message), "error")
+            show_refusal(None, exc, raise_not_found=True)
         else:
             flash(_("The engine is removed."), "success")
     return redirect(url_for("areas.boat_page", boat_id=boat_id))

@@ -12,9 +12,10 @@ from watch.areas import households, members, registration
 from watch.areas.forms import HouseholdForm, InviteForm
 from watch.areas.models import Area, AreaKind
 from watch.areas.service import get_area_for
-from watch.areas.views import bp, field_error
+from watch.areas.views import bp
 from watch.db import get_session
 from watch.errors import ServiceError
+from watch.forms import show_refusal
 
 
 def _names(session, ids) -> dict[int, str]:
@@ -34,8 +35,7 @@ def members_page(area_id: int):
         try:
             _invite, token = members.create_invite(session, current_user, area.id, days=form.days.data)
         except ServiceError as exc:
-            session.rollback()
-            field_error(form, exc)
+            show_refusal(form, exc)
         else:
             new_link = url_for("areas.accept_invite", token=token, _external=True)
             flash(_("A new invite link is ready. Copy it and send it to your neighbours."), "success")
@@ -53,10 +53,7 @@ def _after(area_id: int, action, message: str):
         try:
             action()
         except ServiceError as exc:
-            get_session().rollback()
-            if exc.status == 404:
-                raise
-            flash(str(exc.message), "error")
+            show_refusal(None, exc, raise_not_found=True)
         else:
             flash(message, "success")
     return redirect(url_for("areas.members_page", area_id=area_id))
@@ -132,8 +129,7 @@ def households_page(area_id: int):
             households.add_household(session, current_user, area.id, address=form.address.data, participates=form.participates.data,
                                      contact_name=form.contact_name.data, contact_phone=form.contact_phone.data)
         except ServiceError as exc:
-            session.rollback()
-            field_error(form, exc)
+            show_refusal(form, exc)
         else:
             flash(_("The household is added."), "success")
             return redirect(url_for("areas.households_page", area_id=area.id))
@@ -155,10 +151,7 @@ def household_action(area_id: int, household_id: int, action: str):
             else:
                 households.update_household(session, current_user, area_id, household_id, participates=action == "optin")
         except ServiceError as exc:
-            session.rollback()
-            if exc.status == 404:
-                raise
-            flash(str(exc.message), "error")
+            show_refusal(None, exc, raise_not_found=True)
         else:
             flash(_("The roster is updated."), "success")
     return redirect(url_for("areas.households_page", area_id=area_id))
@@ -178,10 +171,7 @@ def household_edit(area_id: int, household_id: int):
                                         participates=form.participates.data, contact_name=form.contact_name.data,
                                         contact_phone=form.contact_phone.data)
         except ServiceError as exc:
-            session.rollback()
-            if exc.status == 404:
-                raise
-            field_error(form, exc)
+            show_refusal(form, exc, raise_not_found=True)
         else:
             flash(_("The household is saved."), "success")
             return redirect(url_for("areas.households_page", area_id=area.id))

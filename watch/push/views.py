@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from watch.db import get_session
 from watch.errors import ServiceError
+from watch.forms import show_refusal
 from watch.push import preferences, service
 from watch.push.forms import PlainForm, preferences_form
 
@@ -40,11 +41,7 @@ def devices():
             preferences.save(session, current_user, levels=chosen, area_ids={a.id for a in areas},
                              quiet_start=form.quiet_start.data, quiet_end=form.quiet_end.data)
         except ServiceError as exc:
-            target = getattr(form, exc.details.get("field", ""), None)
-            if target is not None:
-                target.errors = list(target.errors) + [str(exc.message)]
-            else:
-                flash(str(exc.message), "error")
+            show_refusal(form, exc)
         else:
             flash(_("Your notification settings were saved."), "success")
             return redirect(url_for("push.devices"))
