@@ -25,7 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     import os
 
-    from watch import db, errors, i18n, security, settings
+    from watch import db, errors, i18n, security, settings, tasks
 
     instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("WATCH_INSTANCE_PATH") or ROOT / "instance"
     app = Flask(
@@ -39,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    tasks.init_app(app)
     for name in DOMAINS:
         try:
             module = importlib.import_module(name)
