@@ -16,6 +16,7 @@ DOMAINS = (
     "watch.alerts",
     "watch.push",
     "watch.pwa",
+    "watch.organisations",
 )
 
 

@@ -17,3 +17,7 @@ user_export = signals.signal("user-export")
 #: sender: the Alert just stored (flushed, id set); kwargs: session, area_ids.
 #: The push domain fans out deliveries in the same transaction.
 alert_posted = signals.signal("alert-posted")
+
+#: sender: the Organisation about to be deleted; kwargs: session. A domain whose
+#: records point at it raises a ServiceError to refuse (deactivate it instead).
+organisation_deleting = signals.signal("organisation-deleting")
