@@ -137,3 +137,30 @@ PUSH_ESCALATE_AFTER_MINUTES = 15
 PUSH_ESCALATION_CHECK_SECONDS = 30
 PUSH_ESCALATION_WINDOW_HOURS = 24  # older alerts are never escalated
 PUSH_DELIVERY_RETENTION_DAYS = 30  # delivery records (receipts) are kept this long
+
+# --- Mail (watch.mail) ---
+# The address users reach the app at; every link in e-mail is built from it
+# (never from a request's Host header). Required (https://) in production;
+# development defaults to http://127.0.0.1:5000.
+PUBLIC_URL = None
+# SMTP (Flask-Mail). Without MAIL_SERVER, development and tests write each
+# message as an .eml file into MAIL_FILE_DIR (default <instance>/mail) and print
+# one line with its link; production refuses to start unless MAIL_DISABLED.
+MAIL_SERVER = None
+MAIL_PORT = 587
+MAIL_USE_TLS = True  # STARTTLS on MAIL_PORT
+MAIL_USE_SSL = False  # implicit TLS (port 465) instead
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = None  # e.g. "Trygg Granne <noreply@kommun.se>"; required in production
+MAIL_DISABLED = False  # run without e-mail at all: queue() stores nothing
+MAIL_SUPPRESS_SEND = False  # Flask-Mail would otherwise suppress when TESTING
+MAIL_FILE_DIR = None
+MAIL_TIMEOUT_SECONDS = 20.0
+MAIL_SEND_EVERY_SECONDS = 10.0  # the send task's interval in the worker loop
+MAIL_BATCH_SIZE = 100
+MAIL_LEASE_SECONDS = 300  # a killed worker's claimed messages are retried after this
+MAIL_MAX_ATTEMPTS = 12  # then the message fails for good and admins are told
+MAIL_BACKOFF_BASE_SECONDS = 30.0
+MAIL_BACKOFF_CAP_SECONDS = 3600.0
+MAIL_RETENTION_DAYS = 30  # sent and failed messages are deleted after this

@@ -95,7 +95,8 @@ def test_session_cookie_flags_in_production(tmp_path, database_url):
     from watch.push.sender import generate_vapid_keypair
 
     cfg.update(ENV="production", DATABASE_URL=database_url, SECRET_KEY="p" * 40,
-               VAPID_PRIVATE_KEY=generate_vapid_keypair()[0].decode(), VAPID_SUBJECT="mailto:trygghet@nykoping.se")
+               VAPID_PRIVATE_KEY=generate_vapid_keypair()[0].decode(), VAPID_SUBJECT="mailto:trygghet@nykoping.se",
+               MAIL_SERVER="smtp.nykoping.se", MAIL_DEFAULT_SENDER="noreply@nykoping.se", PUBLIC_URL="https://granne.nykoping.se")
     app = create_app(cfg)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

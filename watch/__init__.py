@@ -17,6 +17,7 @@ DOMAINS = (
     "watch.push",
     "watch.pwa",
     "watch.organisations",
+    "watch.mail",
 )
 
 
