@@ -14,6 +14,7 @@ DOMAINS = (
     "watch.main",
     "watch.areas",
     "watch.alerts",
+    "watch.boats",
     "watch.push",
     "watch.pwa",
     "watch.organisations",

@@ -21,3 +21,7 @@ alert_posted = signals.signal("alert-posted")
 #: sender: the Organisation about to be deleted; kwargs: session. A domain whose
 #: records point at it raises a ServiceError to refuse (deactivate it instead).
 organisation_deleting = signals.signal("organisation-deleting")
+
+#: sender: the AreaMembership about to be deleted (the person leaves or is
+#: removed); kwargs: session. What the person kept in that area goes with them.
+membership_ending = signals.signal("membership-ending")

@@ -57,11 +57,9 @@ ROLES = ("anonymous", "non_member", "member", "contact", "police_same", "police_
 
 
 class World:
-    """An active boat-watch area and a pending one, with a person in every role."""
+    """An active boat-watch area and a pending one, with a person in every role (and a boat owner)."""
 
     def __init__(self, session, make_user, make_area, add_member):
-        from watch.areas import boats
-
         self.contact = make_user(name="Karin Kontaktombud")
         self.area = make_area(kind=AreaKind.batsamverkan, contact=self.contact, name="Hamnen")
         self.pending = make_area(status="pending", contact=self.contact, at=(NYKOPING[0] + 0.05, NYKOPING[1]), name="Nya bryggan")
@@ -77,8 +75,6 @@ class World:
         add_member(self.area, self.people["member"])
         self.owner = make_user(name="Bo Båtägare")
         add_member(self.area, self.owner)
-        self.boat = boats.register_boat(session, self.owner, self.area.id, name="Vega", boat_type="Segelbåt", length_m="8,2")
-        self.engine = boats.add_engine(session, self.owner, self.boat.id, make="Yamaha", model="F9.9", serial_number="6AU-123456")
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the areas domain: index listeners, data hooks, pages, API, CLI."""
     from watch.areas import models  # noqa: F401  (tables for the metadata)
-    from watch.areas import (api, api_boats, api_households, api_members, api_police, cli, hooks, spatial,  # noqa: F401
-                             views, views_boats, views_members, views_police)
+    from watch.areas import (api, api_households, api_members, api_police, cli, hooks, spatial,  # noqa: F401
+                             views, views_members, views_police)
 
     spatial.init_app(app)
     hooks.connect()

@@ -22,7 +22,6 @@ from watch.errors import ServiceError, envelope
 bp = Blueprint("areas_api", __name__, url_prefix="/api/v1/areas")
 bp.before_request(require_login)
 TAGS = ["areas"]
-MULTIPART_ENDPOINTS = {"areas_api.upload_boat_photo"}  # file uploads: their own checks
 
 
 def _reject_constant(name: str):
@@ -33,8 +32,6 @@ def _reject_constant(name: str):
 def strict_json():
     """Name the problem when a body is not JSON, or holds NaN/Infinity (which JSON does not allow)."""
     if request.method not in ("POST", "PUT", "PATCH") or not request.content_length:
-        return None
-    if request.endpoint in MULTIPART_ENDPOINTS:
         return None
     if not request.is_json:
         return envelope(415, "unsupported_media_type", _l("Send the request body as JSON (Content-Type: application/json)."))

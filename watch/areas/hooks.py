@@ -4,15 +4,11 @@ from __future__ import annotations
 from sqlmodel import select
 
 from watch import events
-from watch.areas.models import Area, AreaJoinRequest, AreaMembership, AreaOutlineChange, Boat, Household
+from watch.areas.models import Area, AreaJoinRequest, AreaMembership, AreaOutlineChange, Household
 
 
 def on_user_deleting(user, session, **_):
-    """Delete the user's memberships, join requests and boats; keep areas, forgetting who made them."""
-    from watch.areas.boats import drop_boat
-
-    for boat in session.exec(select(Boat).where(Boat.owner_id == user.id)).all():
-        drop_boat(session, boat)
+    """Delete the user's memberships and join requests; keep areas, forgetting who made them."""
     for model in (AreaMembership, AreaJoinRequest):
         for row in session.exec(select(model).where(model.user_id == user.id)).all():
             session.delete(row)
@@ -39,9 +35,7 @@ def on_user_deleting(user, session, **_):
 
 
 def on_user_export(user, session, data, **_):
-    """Add the user's memberships, join requests, boats and the households they entered."""
-    from watch.areas.boats import engines_of
-
+    """Add the user's memberships, join requests and the households they entered."""
     areas = {a.id: a for a in session.exec(select(Area).join(AreaMembership, AreaMembership.area_id == Area.id)
                                            .where(AreaMembership.user_id == user.id))}
     data["area_memberships"] = [
@@ -57,13 +51,6 @@ def on_user_export(user, session, data, **_):
     data["areas_registered"] = [
         {"id": a.id, "name": a.name, "kind": a.kind.value, "status": a.status.value, "created_at": a.created_at.isoformat()}
         for a in session.exec(select(Area).where(Area.created_by_id == user.id))
-    ]
-    data["boats"] = [
-        {"area_id": b.area_id, "name": b.name, "type": b.boat_type, "length_m": b.length_m, "hull_id": b.hull_id,
-         "mooring": b.mooring, "has_photo": bool(b.photo),
-         "engines": [{"make": e.make, "model": e.model, "power_hp": e.power_hp, "serial_number": e.serial_number,
-                      "marking": e.marking} for e in engines_of(session, b.id)]}
-        for b in session.exec(select(Boat).where(Boat.owner_id == user.id))
     ]
     data["area_outlines_proposed"] = [
         {"area_id": c.area_id, "status": c.status.value, "proposed_at": c.proposed_at.isoformat(), "reason": c.reason}

@@ -10,6 +10,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from watch import events
 from watch.areas.models import (Area, AreaInvite, AreaJoinRequest, AreaMembership, AreaRole, AreaStatus,
                                 JoinRequestStatus)
 from watch.areas.registration import contacts
@@ -188,12 +189,8 @@ def decide_request(session: Session, user, area_id: int, request_id: int, *, app
 def _drop(session: Session, area_id: int, m: AreaMembership) -> None:
     if m.role == AreaRole.contact and len(contacts(session, area_id)) <= 1:
         raise ServiceError("last_contact", _l("An area needs at least one contact representative. Make someone else contact representative first."), 409)
-    from watch.areas.boats import drop_boat
-    from watch.areas.models import Boat
-
-    # A member who leaves takes their boats along: the area may no longer see them.
-    for boat in session.exec(select(Boat).where(Boat.area_id == area_id, Boat.owner_id == m.user_id)).all():
-        drop_boat(session, boat)
+    # A member who leaves takes along what they kept there (their boats, for one).
+    events.membership_ending.send(m, session=session)
     session.delete(m)
     session.commit()
 

@@ -1,8 +1,8 @@
 """Areas: the one access helper, roles and audiences, and point lookups.
 
 Other domains (alerts, push) call these; the lifecycle of an area lives in
-watch.areas.registration, members in watch.areas.members, boats in
-watch.areas.boats.
+watch.areas.registration, members in watch.areas.members; boats are
+their own domain (watch.boats).
 """
 from __future__ import annotations
 

@@ -1,19 +1,21 @@
 """Boat pages (boat watch): register boats and engines, photos served only to those allowed."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from watch.accounts.forms import PlainForm
-from watch.areas import boats
-from watch.areas.forms import BoatForm, EngineForm, PhotoForm
 from watch.areas.models import Area, AreaKind
 from watch.areas.service import allowed, get_area_for, membership_of
-from watch.areas.views import bp
+from watch.boats import service as boats
+from watch.boats.forms import BoatForm, EngineForm, PhotoForm
 from watch.db import get_session
 from watch.errors import ServiceError
 from watch.forms import show_refusal
+
+# The register lives under /areas/ since boats belong to a boat-watch area; the URLs predate this package.
+bp = Blueprint("boats", __name__, url_prefix="/areas")
 
 
 @bp.route("/<int:area_id>/boats", methods=["GET", "POST"])
@@ -33,10 +35,10 @@ def boats_page(area_id: int):
             show_refusal(form, exc, raise_not_found=True)
         else:
             flash(_("The boat is registered. Add its engine below."), "success")
-            return redirect(url_for("areas.boat_page", boat_id=boat.id))
+            return redirect(url_for("boats.boat_page", boat_id=boat.id))
     rows = boats.area_boats(session, current_user, area.id)
     m = membership_of(session, current_user, area.id)
-    return render_template("areas/boats.html", area=area, boats=rows, form=form, is_member=m is not None and m.role != "police",
+    return render_template("boats/boats.html", area=area, boats=rows, form=form, is_member=m is not None and m.role != "police",
                            sees_all=allowed(session, current_user, area, "boats")), 422 if form.errors else 200
 
 
@@ -55,9 +57,9 @@ def boat_page(boat_id: int):
             show_refusal(form, exc, raise_not_found=True)
         else:
             flash(_("The engine is added."), "success")
-            return redirect(url_for("areas.boat_page", boat_id=boat.id))
+            return redirect(url_for("boats.boat_page", boat_id=boat.id))
     owner = boat.owner_id == current_user.id or current_user.is_admin
-    return render_template("areas/boat.html", boat=boat, area=session.get(Area, boat.area_id), engines=boats.engines_of(session, boat.id),
+    return render_template("boats/boat.html", boat=boat, area=session.get(Area, boat.area_id), engines=boats.engines_of(session, boat.id),
                            form=form, photo_form=PhotoForm(), plain=PlainForm(), owner=owner), 422 if form.errors else 200
 
 
@@ -76,7 +78,7 @@ def boat_photo_upload(boat_id: int):
             flash(_("The photo is saved."), "success")
     else:
         flash(_("Choose a photo to upload."), "error")
-    return redirect(url_for("areas.boat_page", boat_id=boat_id))
+    return redirect(url_for("boats.boat_page", boat_id=boat_id))
 
 
 @bp.get("/boats/<int:boat_id>/photo")
@@ -102,9 +104,9 @@ def boat_delete(boat_id: int, action: str):
         except ServiceError as exc:
             session.rollback()
             flash(str(exc.message), "error")
-            return redirect(url_for("areas.boat_page", boat_id=boat_id))
+            return redirect(url_for("boats.boat_page", boat_id=boat_id))
         flash(_("The boat is deleted."), "success")
-    return redirect(url_for("areas.boats_page", area_id=area_id))
+    return redirect(url_for("boats.boats_page", area_id=area_id))
 
 
 @bp.post("/boats/<int:boat_id>/engines/<int:engine_id>/delete")
@@ -119,4 +121,4 @@ def engine_delete(boat_id: int, engine_id: int):
             show_refusal(None, exc, raise_not_found=True)
         else:
             flash(_("The engine is removed."), "success")
-    return redirect(url_for("areas.boat_page", boat_id=boat_id))
+    return redirect(url_for("boats.boat_page", boat_id=boat_id))

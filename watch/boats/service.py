@@ -16,8 +16,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from watch.areas.models import AreaKind, AreaRole, AreaStatus, Boat, BoatEngine
+from watch.areas.models import Area, AreaKind, AreaRole, AreaStatus
 from watch.areas.service import allowed, get_area_for, membership_of
+from watch.boats.models import Boat, BoatEngine
 from watch.db import utcnow
 from watch.errors import NotFound, ServiceError
 
@@ -76,8 +77,6 @@ def can_see_boat(session: Session, user, boat: Boat) -> bool:
         return False
     if boat.owner_id == user.id:
         return True
-    from watch.areas.models import Area
-
     area = session.get(Area, boat.area_id)
     return area is not None and allowed(session, user, area, "boats")
 

@@ -1,20 +1,31 @@
 """Boats and engines in the JSON API (boat-watch areas)."""
 from __future__ import annotations
 
-from flask import current_app, request, url_for
+from flask import Blueprint, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from spectree import Response
 
-from watch.api import Error, spec
-from watch.areas import boats
-from watch.areas.api import bp
-from watch.areas.models import Boat
-from watch.areas.schemas import BoatIn, BoatList, BoatOut, BoatPatch, Empty, EngineIn, EngineOut
+from watch.api import Error, require_login, spec
+from watch.areas.api import strict_json
+from watch.areas.schemas import Empty
+from watch.boats import service as boats
+from watch.boats.models import Boat
+from watch.boats.schemas import BoatIn, BoatList, BoatOut, BoatPatch, EngineIn, EngineOut
 from watch.db import get_session
 from watch.errors import ServiceError
 
+bp = Blueprint("boats_api", __name__, url_prefix="/api/v1/areas")
+bp.before_request(require_login)
 TAGS = ["boats"]
+
+
+@bp.before_request
+def json_bodies():
+    """Bodies are strict JSON (as in the areas API), except the photo upload."""
+    if request.endpoint == "boats_api.upload_boat_photo":
+        return None
+    return strict_json()
 
 
 def boat_out(boat: Boat) -> BoatOut:
@@ -22,7 +33,7 @@ def boat_out(boat: Boat) -> BoatOut:
     engines = [EngineOut(id=e.id, boat_id=e.boat_id, make=e.make, model=e.model, power_hp=e.power_hp,
                          serial_number=e.serial_number, marking=e.marking)
                for e in boats.engines_of(get_session(), boat.id)]
-    photo = url_for("areas.boat_photo", boat_id=boat.id, v=boat.updated_at.timestamp()) if boat.photo else None
+    photo = url_for("boats.boat_photo", boat_id=boat.id, v=boat.updated_at.timestamp()) if boat.photo else None
     return BoatOut(id=boat.id, area_id=boat.area_id, owner_id=boat.owner_id, name=boat.name, boat_type=boat.boat_type,
                    length_m=boat.length_m, hull_id=boat.hull_id, mooring=boat.mooring, photo_url=photo, engines=engines)
 
@@ -40,7 +51,7 @@ def list_boats(area_id: int):
 def register_boat(area_id: int, json: BoatIn):
     """Register your boat in a boat-watch area you belong to."""
     boat = boats.register_boat(get_session(), current_user, area_id, **json.model_dump())
-    return boat_out(boat), 201, {"Location": url_for("areas_api.get_boat", boat_id=boat.id)}
+    return boat_out(boat), 201, {"Location": url_for("boats_api.get_boat", boat_id=boat.id)}
 
 
 @bp.get("/boats/<int:boat_id>")
@@ -74,7 +85,7 @@ def add_engine(boat_id: int, json: EngineIn):
     e = boats.add_engine(get_session(), current_user, boat_id, **json.model_dump())
     out = EngineOut(id=e.id, boat_id=e.boat_id, make=e.make, model=e.model, power_hp=e.power_hp,
                     serial_number=e.serial_number, marking=e.marking)
-    return out, 201, {"Location": url_for("areas_api.get_boat", boat_id=boat_id)}
+    return out, 201, {"Location": url_for("boats_api.get_boat", boat_id=boat_id)}
 
 
 @bp.delete("/boats/<int:boat_id>/engines/<int:engine_id>")
