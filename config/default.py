@@ -113,7 +113,7 @@ PUSH_ALLOWED_HOSTS = ["fcm.googleapis.com", "*.push.services.mozilla.com", "*.pu
 PUSH_ALLOW_INSECURE_HOSTS = []
 PUSH_MAX_DEVICES_PER_USER = 20
 # A delivery worker thread in every app process (the embedded default); production
-# runs `flask --app watch push-worker` processes instead.
+# runs `python -m watch.push` worker processes instead.
 PUSH_WORKER_INPROCESS = True
 PUSH_BATCH_SIZE = 500
 PUSH_LEASE_SECONDS = 60  # a killed worker's claims are taken over after this
@@ -137,6 +137,7 @@ PUSH_ESCALATE_AFTER_MINUTES = 15
 PUSH_ESCALATION_CHECK_SECONDS = 30
 PUSH_ESCALATION_WINDOW_HOURS = 24  # older alerts are never escalated
 PUSH_DELIVERY_RETENTION_DAYS = 30  # delivery records (receipts) are kept this long
+PUSH_DELIVERY_PURGE_SECONDS = 3600  # how often the workers (or `flask tick`) run that purge
 
 # --- Mail (watch.mail) ---
 # The address users reach the app at; every link in e-mail is built from it

@@ -12,7 +12,7 @@ keepalive = 5
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
-# Push delivery runs in its own processes in production: flask --app watch push-worker
+# Push delivery runs in its own processes in production: python -m watch.push
 raw_env = ["WATCH_PUSH_WORKER_INPROCESS=false"]
 
 

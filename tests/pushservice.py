@@ -267,11 +267,12 @@ class PushService:
         with self._lock:
             return sum(self._attempts.values()) if sub is None else self._attempts[self.sub_id(sub)]
 
-    def wait_for(self, count: int, timeout: float = 10.0) -> bool:
-        """Block until at least count messages were accepted; False on timeout."""
+    def wait_for(self, count: int, timeout: float = 10.0, sub: str | dict[str, Any] | None = None) -> bool:
+        """Block until at least count messages were accepted (for one subscription, if given); False on timeout."""
         deadline = time.monotonic() + timeout
+        wanted = None if sub is None else self.sub_id(sub)
         with self._cond:
-            while len(self._received) < count:
+            while sum(1 for r in self._received if wanted is None or r.sub_id == wanted) < count:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False

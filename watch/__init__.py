@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:  # `import watch` stays light: a worker process installs its signal handling first
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +29,8 @@ def create_app(config: dict | None = None) -> Flask:
     import importlib
 
     import os
+
+    from flask import Flask
 
     from watch import db, errors, i18n, security, settings, tasks
 

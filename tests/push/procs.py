@@ -1,4 +1,4 @@
-"""Separate processes for fault tests and benchmarks: the push service and `flask push-worker`."""
+"""Separate processes for fault tests and benchmarks: the push service and `python -m watch.push`."""
 from __future__ import annotations
 
 import json
@@ -55,7 +55,7 @@ class ServiceProcess:
 
 
 def worker_env(database_url: str, instance_path: str, hostport: str, **settings) -> dict:
-    """The environment of a `flask --app watch push-worker` process on the test database."""
+    """The environment of a `python -m watch.push` worker process on the test database."""
     env = dict(os.environ)
     env.update({
         "WATCH_ENV": "testing",
@@ -73,5 +73,5 @@ def worker_env(database_url: str, instance_path: str, hostport: str, **settings)
 def start_worker(env: dict, log_path: Path) -> subprocess.Popen:
     """One push-worker process, logging to a file."""
     log = open(log_path, "ab")
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "watch", "push-worker"], cwd=ROOT, env=env,
+    return subprocess.Popen([sys.executable, "-m", "watch.push"], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)

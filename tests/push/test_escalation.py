@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from tests.push.helpers import World, add_device, config, post_alert, pushsvc, world  # noqa: F401
+from tests.push.helpers import World, WorkerThread, add_device, config, post_alert, pushsvc, world  # noqa: F401
 from watch.db import utcnow
 from watch.push.escalation import escalate_due
 from watch.push.models import Delivery, PushEscalation
@@ -59,10 +59,29 @@ def test_worker_loop_escalates(app, client, auth, session, world: World, pushsvc
     people, devices = backup_cast(session, make_user, pushsvc)
     alert_id = post_alert(client, auth, world.people["poster"]).get_json()["id"]
     age(session, alert_id, 60)
-    worker = Worker(app)
-    assert worker.escalate_if_due() == 1
-    worker.drain(5)
+    with WorkerThread(app) as worker:
+        assert pushsvc.wait_for(1, timeout=30, sub=devices["admin"]), pushsvc.stats()
+        assert worker.idle.wait(30)
     assert len(pushsvc.received(devices["admin"])) == 1
+    assert len(session.execute(select(PushEscalation)).scalars().all()) == 1
+
+
+def test_escalation_and_delivery_purge_are_registered_tasks(app):
+    from watch import tasks
+
+    assert {"push.escalate", "push.purge_deliveries"} <= {t.name for t in tasks.tasks(app)}
+    assert "push.escalate" in tasks.run_all(app, only="push.escalate")
+
+
+def test_the_worker_loop_runs_due_tasks_between_batches(app, world: World, pushsvc):
+    import threading
+
+    from watch import tasks
+
+    ran = threading.Event()
+    tasks.register(app, "test.probe", 3600, lambda _app: ran.set())
+    with WorkerThread(app):
+        assert ran.wait(30)
 
 
 def test_acknowledged_hidden_old_and_information_alerts_do_not_escalate(app, client, auth, session, world: World, pushsvc, make_user):

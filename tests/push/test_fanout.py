@@ -1,8 +1,6 @@
 """Fan-out end to end: the real API, the real worker, the real protocol at a loopback push service."""
 from __future__ import annotations
 
-import time
-
 from sqlalchemy import func, select
 
 from tests.push.helpers import World, WorkerThread, add_device, config, join, make_area, post_alert, pushsvc, world  # noqa: F401
@@ -15,16 +13,14 @@ def deliveries(session, alert_id):
     return list(session.execute(select(Delivery).where(Delivery.alert_id == alert_id).order_by(Delivery.id)).scalars())
 
 
-def test_member_and_police_phones_get_a_decryptable_push_within_a_second(app, client, auth, session, world: World, pushsvc):
-    with WorkerThread(app):
-        time.sleep(0.2)  # the worker is idle and waiting, as in production
-        started = time.monotonic()
+def test_an_idle_worker_wakes_and_member_and_police_phones_get_a_decryptable_push(app, client, auth, session, world: World, pushsvc):
+    # How fast is measured in bench/push_fanout.py, not here; this proves the wake-up path.
+    with WorkerThread(app) as worker:
+        assert worker.idle.wait(30)  # the worker is idle and waiting, as in production
         response = post_alert(client, auth, world.people["poster"], category="burglary", text="Inbrott pågår på Storgatan 5.")
         assert response.status_code == 201, response.get_json()
-        assert pushsvc.wait_for(3, timeout=1.0), pushsvc.stats()
-        elapsed = time.monotonic() - started
+        assert pushsvc.wait_for(3, timeout=30), pushsvc.stats()
     alert_id = response.get_json()["id"]
-    assert elapsed < 1.0
     assert pushsvc.rejections == []
     got = {pushsvc.sub_id(m.sub_id): m for m in pushsvc.received()}
     wanted = {pushsvc.sub_id(world.devices[r]) for r in ("member", "contact", "police")}

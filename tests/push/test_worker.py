@@ -194,16 +194,16 @@ def test_postgres_claims_skip_rows_another_worker_is_claiming(app, client, auth,
 
 def test_purge_drops_old_final_rows_and_orphans_but_keeps_open_ones(app, client, auth, session, world: World, pushsvc):
     from watch.alerts.models import Alert
-    from watch.push.worker import purge
+    from watch.push.service import purge_deliveries
 
     alert_id = alert_for(client, auth, world)
     Worker(app).drain(5)
     other = alert_for(client, auth, world)  # still pending
     with session_scope(app) as s:
         s.execute(update(Delivery).values(created_at=utcnow() - timedelta(days=40)))
-        assert purge(s, retention_days=30) == 3  # the sent ones; pending rows stay whatever their age
+    assert app.config["PUSH_DELIVERY_RETENTION_DAYS"] == 30
+    assert purge_deliveries(app) == 3  # the sent ones; pending rows stay whatever their age
     assert set(rows(session, other)) and not rows(session, alert_id)
     session.execute(Alert.__table__.delete().where(Alert.__table__.c.id == other))
     session.commit()
-    with session_scope(app) as s:
-        assert purge(s, retention_days=30) == 3
+    assert purge_deliveries(app) == 3

@@ -5,13 +5,16 @@ and sender (RFC 8291 encryption, RFC 8292 VAPID, pooled delivery).
 """
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # light to import: `python -m watch.push` blocks SIGTERM before anything else
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
     """Load the VAPID key (refusing to start without one in production), register routes, hooks, CLI."""
-    from watch import events
-    from watch.push import api, fanout, keys, models, service, views  # noqa: F401  (models: tables)
+    from watch import events, tasks
+    from watch.push import api, escalation, fanout, keys, models, service, views  # noqa: F401  (models: tables)
     from watch.push.cli import push_cli, push_worker
     from watch.push.worker import EXT, PushState, ensure_inprocess_worker
 
@@ -25,6 +28,8 @@ def init_app(app: Flask) -> None:
     events.user_deleting.connect(service.on_user_deleting)
     events.user_export.connect(service.on_user_export)
     app.jinja_env.globals["push_receipt_for"] = views.receipt_for
+    tasks.register(app, "push.escalate", float(app.config["PUSH_ESCALATION_CHECK_SECONDS"]), escalation.escalate_due)
+    tasks.register(app, "push.purge_deliveries", float(app.config["PUSH_DELIVERY_PURGE_SECONDS"]), service.purge_deliveries)
 
     @app.before_request
     def _start_worker():

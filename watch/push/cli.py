@@ -1,9 +1,7 @@
-"""Push commands: `flask --app watch push-worker` (a delivery worker process) and `flask push ...`."""
+"""Push commands: `flask --app watch push-worker` (a delivery worker; see watch.push.run) and `flask push ...`."""
 from __future__ import annotations
 
-import gc
 import logging
-import signal
 
 import click
 from flask import current_app
@@ -17,27 +15,11 @@ push_cli = AppGroup("push", help="Web Push: keys, escalation, delivery status.")
 @click.option("--timeout", default=60.0, show_default=True, help="With --once: give up after this many seconds.")
 @with_appcontext
 def push_worker(once: bool, timeout: float) -> None:
-    """Run a push delivery worker until SIGTERM (any number may run, on any machine, against PostgreSQL)."""
-    from watch.push.worker import Worker
+    """Run a push delivery worker until SIGTERM (production: `python -m watch.push`, safe from its first instant)."""
+    from watch.push.run import serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = current_app._get_current_object()
-    worker = Worker(app)
-    if once:
-        try:
-            n = worker.drain(timeout)
-        finally:
-            worker.close()
-        click.echo(f"handled {n} deliveries")
-        return
-    # The app's start-up objects live as long as the process: keep them out of
-    # every full collection, which otherwise stalls sending (docs/PERFORMANCE.md).
-    gc.collect()
-    gc.freeze()
-    # Finish the batch in hand, record it, then exit: nothing is sent twice because of a restart.
-    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
-    signal.signal(signal.SIGINT, lambda *_: worker.stop())
-    worker.run()
+    raise SystemExit(serve(current_app._get_current_object(), once=once, timeout=timeout))
 
 
 @push_cli.command("generate-key")

@@ -169,3 +169,12 @@ def on_user_export(user, session, data, **_kw) -> None:
         {"start": f"{quiet.start_minute // 60:02d}:{quiet.start_minute % 60:02d}",
          "end": f"{quiet.end_minute // 60:02d}:{quiet.end_minute % 60:02d}"} if quiet else None
     )
+
+
+def purge_deliveries(app) -> int:
+    """Periodic task: delete delivery records past PUSH_DELIVERY_RETENTION_DAYS (and of deleted alerts)."""
+    from watch.db import session_scope
+    from watch.push.batches import purge
+
+    with session_scope(app) as session:
+        return purge(session, retention_days=float(app.config["PUSH_DELIVERY_RETENTION_DAYS"]))

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from flask import Flask
 from sqlalchemy import func, select, update
 
+from watch import tasks
 from watch.db import engine as db_engine
 from watch.db import session_scope, utcnow
-from watch.push.batches import Job, claim, load_jobs, outcome, purge, record  # noqa: F401  (re-exported)
+from watch.push.batches import Job, claim, load_jobs, outcome, record  # noqa: F401  (re-exported)
 from watch.push.models import OPEN_STATUSES, SENT, Delivery
 from watch.push.sender import PushSender, SendResult, VapidSigner
 
@@ -66,7 +67,7 @@ def is_postgres(app: Flask) -> bool:
 
 
 class Worker:
-    """Claims, sends and records deliveries; runs escalation checks between batches."""
+    """Claims, sends and records deliveries; runs the app's periodic tasks between batches."""
 
     _numbers = itertools.count(1)
 
@@ -76,10 +77,9 @@ class Worker:
         self._own_sender = sender is None
         self.sender = sender or make_sender(app)
         self.stopping = threading.Event()
+        self.idle = threading.Event()  # set while the loop waits for work (tests wait on it)
         self._batches = itertools.count(1)
         self._listen = None
-        self._next_escalation = 0.0
-        self._next_purge = 0.0
         self._pipeline = ThreadPoolExecutor(max_workers=1, thread_name_prefix="push-pipeline")
         self.sent = 0
 
@@ -92,8 +92,8 @@ class Worker:
         self._finish(*batch, self._send(batch[1]))
         return len(batch[1])
 
-    def pump(self) -> int:
-        """Work while there is work; the next batch is claimed and built while this one is on the wire."""
+    def pump(self, *, periodic: bool = False) -> int:
+        """Work while there is work (with periodic, run due watch.tasks between batches)."""
         handled, batch = 0, self._take()
         while batch is not None:
             if self.stopping.is_set():
@@ -107,6 +107,8 @@ class Worker:
             self._finish(*batch, results)
             handled += len(batch[1])
             batch = following
+            if periodic:
+                tasks.run_due(self.app)
         return handled
 
     def _take(self, limit: int | None = None) -> tuple[str, list[Job]] | None:
@@ -151,21 +153,6 @@ class Worker:
             record(session, token, rows, gone_subscriptions=gone, sent_subscriptions=sent, now=now)
         self.sent += len(sent)
 
-    def escalate_if_due(self) -> int:
-        """Run the escalation check at most every PUSH_ESCALATION_CHECK_SECONDS."""
-        if time.monotonic() < self._next_escalation:
-            return 0
-        self._next_escalation = time.monotonic() + float(self.app.config["PUSH_ESCALATION_CHECK_SECONDS"])
-        from watch.push.escalation import escalate_due
-
-        with self.app.app_context():
-            count = escalate_due(self.app)
-            if time.monotonic() >= self._next_purge:
-                self._next_purge = time.monotonic() + 3600
-                with session_scope(self.app) as session:
-                    purge(session, retention_days=float(self.app.config["PUSH_DELIVERY_RETENTION_DAYS"]))
-            return count
-
     def drain(self, timeout: float = 10.0) -> int:
         """Work until no open delivery is left (retries included) or the timeout passes; for tests and CLI."""
         handled, deadline = 0, time.monotonic() + timeout
@@ -189,8 +176,9 @@ class Worker:
         try:
             while not self.stopping.is_set():
                 try:
-                    busy = self.pump()
-                    self.escalate_if_due()
+                    busy = self.pump(periodic=True)
+                    # Periodic work of every domain (escalation, purges, expiry, mail...): watch.tasks.
+                    tasks.run_due(self.app)
                 except Exception:
                     log.exception("push worker %s: batch failed; retrying shortly", self.name)
                     self.stopping.wait(1.0)
@@ -234,6 +222,13 @@ class Worker:
         return self._listen
 
     def _wait(self) -> None:
+        self.idle.set()
+        try:
+            self._wait_for_work()
+        finally:
+            self.idle.clear()
+
+    def _wait_for_work(self) -> None:
         cfg = self.app.config
         wake = state(self.app).wake
         conn = self._listener()
