@@ -165,3 +165,15 @@ MAIL_MAX_ATTEMPTS = 12  # then the message fails for good and admins are told
 MAIL_BACKOFF_BASE_SECONDS = 30.0
 MAIL_BACKOFF_CAP_SECONDS = 3600.0
 MAIL_RETENTION_DAYS = 30  # sent and failed messages are deleted after this
+
+# --- EST lägesbild (watch.est) ---
+EST_RETENTION_DAYS = 3 * 365 + 1  # reports are purged after this; frozen pictures keep aggregates only
+EST_RETENTION_CHECK_SECONDS = 3600
+EST_GRID_METRES = 250  # hot-spot cell size: counts per cell, never points
+EST_FUTURE_SLACK_MINUTES = 10  # clocks differ: a report this far ahead is still "now"
+EST_MAX_PEOPLE = 500  # a larger head count is refused as absurd
+EST_TOP_PLACES = 10
+EST_REMINDER_HOURS = 24  # reminders go out this long before the cut-off
+EST_REMINDER_CHECK_SECONDS = 900
+EST_PHOTO_DIR = None  # default: <instance>/est-photos
+EST_MAX_PHOTOS = 4

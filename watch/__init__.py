@@ -21,6 +21,7 @@ DOMAINS = (
     "watch.pwa",
     "watch.organisations",
     "watch.mail",
+    "watch.est",
 )
 
 

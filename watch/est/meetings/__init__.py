@@ -1,0 +1,1 @@
+"""EST meetings (agenda, attendance by organisation, decision log) and actions (insatser)."""

@@ -1,0 +1,1 @@
+"""The weekly picture: live aggregates, the alerts feed as counts, frozen "Lägesbild v.NN", analysis, exports."""

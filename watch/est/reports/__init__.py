@@ -1,0 +1,1 @@
+"""EST reports: submit (form, API, offline queue), review (accept, merge, reject), photos."""
