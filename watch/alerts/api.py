@@ -22,17 +22,28 @@ bp = Blueprint("alerts_api", __name__, url_prefix="/api/v1/alerts")
 bp.before_request(require_login)
 
 
+class PersonIn(BaseModel):
+    """A suspicious person: what they did; appearance only after two of clothing, direction, vehicle."""
+
+    did: str | None = None
+    clothing: str | None = None
+    direction: str | None = None
+    vehicle: str | None = None
+    appearance: str | None = None
+
+
 class AlertIn(BaseModel):
     """A new alert. Send an `Idempotency-Key` header (e.g. a UUID) so that retries never post twice."""
 
     category: str = Field(description="suspicious_person, suspicious_vehicle, burglary, theft_from_vehicle, bicycle_theft, boat_theft, marina_activity, vandalism, graffiti, other, information")
-    text: str = Field(description="What was seen")
+    text: str = Field(default="", description="What was seen")
     lon: float | None = Field(default=None, description="WGS84 longitude")
     lat: float | None = Field(default=None, description="WGS84 latitude")
     observed_at: datetime | None = Field(default=None, description="When it was seen (default now)")
     area_id: int | None = Field(default=None, description="The area, when the position lies just outside it")
     registration: str | None = Field(default=None, description="Vehicle registration number")
     boat_id: int | None = None
+    person: PersonIn | None = Field(default=None, description="For suspicious_person: what the person did first, then details")
 
 
 class Point(BaseModel):
@@ -152,6 +163,7 @@ def create(json: AlertIn):
     alert, created = service.post_alert(
         session, current_user, category=json.category, text=json.text, lon=json.lon, lat=json.lat,
         observed_at=json.observed_at, area_id=json.area_id, registration=json.registration, boat_id=json.boat_id,
+        person=json.person.model_dump() if json.person else None,
         idempotency_key=key.strip() if key else None, body_hash=service.request_hash(request.get_json(silent=True) or {}),
     )
     access = get_alert_for(session, current_user, alert.id)

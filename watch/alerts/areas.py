@@ -13,6 +13,8 @@ from sqlmodel import Session, select
 
 from watch.areas.models import Area, AreaMembership, AreaRole, AreaStatus
 
+from watch.areas.service import map_view  # noqa: F401  (re-exported for the alert pages)
+
 try:  # pragma: no cover - depends on the areas domain's progress
     from watch.areas import service as _areas
 except ImportError:  # pragma: no cover
@@ -100,3 +102,4 @@ def active_areas(session: Session, ids=None) -> list[Area]:
             return []
         query = query.where(Area.id.in_(list(ids)))
     return list(session.exec(query))
+

@@ -22,6 +22,16 @@ class AlertForm(FlaskForm):
     registration = StringField(_l("Registration number (optional)"))
     boat_id = HiddenField()
     photos = MultipleFileField(_l("Photos (optional)"))
+    # A suspicious person (watch.alerts.person): what they did first, appearance last.
+    person_did = TextAreaField(_l("What did the person do?"))
+    person_clothing = StringField(_l("Clothing"))
+    person_direction = StringField(_l("Direction, where did they go?"))
+    person_vehicle = StringField(_l("Vehicle"))
+    person_appearance = StringField(_l("Appearance (only after two of the above)"))
+
+    def person(self) -> dict:
+        """The suspicious-person fields as the service takes them."""
+        return {name: getattr(self, "person_" + name).data for name in ("did", "clothing", "direction", "vehicle", "appearance")}
 
     def set_choices(self, *, information: bool, areas) -> None:
         """Categories the user may use, and their areas."""

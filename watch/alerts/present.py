@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from watch.alerts.access import STAFF, AlertAccess
 from watch.alerts.models import CATEGORY_LABELS, OUTCOME_LABELS, STATUS_LABELS, AlertPhoto, AlertUpdate
-from watch.alerts.query import areas_of, names, photos_of, thread
+from watch.alerts.query import areas_of, names, photos_of, speaker_roles, thread
 
 
 def _iso(value):
@@ -94,9 +94,10 @@ def photo_dict(photo: AlertPhoto) -> dict:
     }
 
 
-def update_dict(item: AlertUpdate, people: dict) -> dict:
-    """One message of the thread."""
-    return {"id": item.id, "text": item.text, "author": people.get(item.author_id), "created_at": _iso(item.created_at)}
+def update_dict(item: AlertUpdate, people: dict, roles: dict | None = None) -> dict:
+    """One message of the thread; author_role says whether police or a contact representative speaks."""
+    return {"id": item.id, "text": item.text, "author": people.get(item.author_id),
+            "author_role": (roles or {}).get(item.author_id), "created_at": _iso(item.created_at)}
 
 
 def detail(session: Session, access: AlertAccess) -> dict:
@@ -107,6 +108,7 @@ def detail(session: Session, access: AlertAccess) -> dict:
     staff = access.is_admin or access.has_role(*STAFF)
     data = feature(alert, area_ids=access.area_ids, people=people, user=access.user, staff=staff)
     data["properties"]["photos"] = [photo_dict(p) for p in photos_of(session, alert.id)]
-    data["properties"]["updates"] = [update_dict(u, people) for u in updates]
+    roles = speaker_roles(session, {u.author_id for u in updates}, access.area_ids)
+    data["properties"]["updates"] = [update_dict(u, people, roles) for u in updates]
     data["properties"]["can"] = {"ack": access.can_ack, "close": access.can_ack, "hide": access.can_hide, "update": True}
     return data

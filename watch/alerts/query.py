@@ -151,6 +151,26 @@ def names(session: Session, ids) -> dict[int, str]:
     return {i: n for i, n in session.exec(select(User.id, User.display_name).where(User.id.in_(ids))).all()}
 
 
+def speaker_roles(session: Session, ids, area_ids) -> dict[int, str]:
+    """user id -> "police" or "contact": in whose name someone speaks in an alert of these areas."""
+    from watch.areas.models import AreaMembership, AreaRole
+
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    out: dict[int, str] = {}
+    if area_ids:
+        rows = session.exec(select(AreaMembership.user_id, AreaMembership.role).where(
+            AreaMembership.user_id.in_(ids), AreaMembership.area_id.in_(list(area_ids)),
+            AreaMembership.role.in_([AreaRole.police, AreaRole.contact])))
+        for user_id, role in rows:
+            if out.get(user_id) != "police":
+                out[user_id] = "police" if AreaRole(role) is AreaRole.police else "contact"
+    for user_id in session.exec(select(User.id).where(User.id.in_(ids), User.is_police.is_(True))).all():
+        out[user_id] = "police"
+    return out
+
+
 def areas_of(session: Session, alert_ids) -> dict[int, list[int]]:
     """alert id -> area ids."""
     out: dict[int, list[int]] = {}

@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel, select
 
 from watch import events
 from watch.alerts import photos as photo_store
+from watch.alerts import person as person_rule
 from watch.alerts import validate
 from watch.alerts.areas import active_areas, areas_containing, distance_to_area_m, user_area_roles
 from watch.alerts.models import Alert, AlertArea, AlertPhoto, Category, IdempotencyKey
@@ -125,6 +126,7 @@ def post_alert(
     session: Session, user, *, category, text, lon, lat, observed_at: datetime | None = None,
     area_id: int | None = None, registration: str | None = None, boat_id=None,
     photos: list[bytes] = (), idempotency_key: str | None = None, body_hash: str | None = None,
+    person: dict | None = None,
 ) -> tuple[Alert, bool]:
     """Store an alert (and its photos) and announce it; returns (alert, created). Commits."""
     if idempotency_key:
@@ -134,7 +136,7 @@ def post_alert(
     category = validate.category(category)
     if category is Category.information and not may_post_information(session, user):
         raise Forbidden("information_not_allowed", _l("Only police, contact representatives and admins may post information."))
-    text = validate.text(text)
+    text = validate.text(person_rule.check(category, text, person))
     observed_at = validate.observed(observed_at)
     lon, lat = validate.coordinate(lon, lat)
     registration = validate.registration(registration)

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from watch.alerts import lifecycle, photos as photo_store, present, query, service
 from watch.alerts.access import STAFF, get_alert_for
-from watch.alerts.areas import active_areas, area_centre, user_area_roles
+from watch.alerts.areas import active_areas, area_centre, map_view, user_area_roles
 from watch.alerts.forms import AlertForm, CloseForm, FilterForm, HideForm, UpdateForm
 from watch.alerts.models import CATEGORY_LABELS, AlertPhoto, Category
 from watch.db import get_session
@@ -77,6 +77,7 @@ def new():
                 session, current_user, category=form.category.data, text=form.text.data, lon=lon, lat=lat,
                 observed_at=_local_time(request.form.get("observed_at")), area_id=area_id,
                 registration=form.registration.data, boat_id=form.boat_id.data or None, photos=_uploads("photos"),
+                person=form.person(),
             )
         except ServiceError as exc:
             _field_error(form, exc)
@@ -84,7 +85,8 @@ def new():
         else:
             flash(_("Your alert is sent to the people in the area."), "success")
             return redirect(url_for("alerts.detail", alert_id=alert.id))
-    return render_template("alerts/new.html", form=form, areas=areas, has_areas=bool(areas)), status
+    view = map_view(session, current_user, [a.id for a in areas] if not service.is_global_poster(current_user) else None)
+    return render_template("alerts/new.html", form=form, areas=areas, has_areas=bool(areas), map_view=view), status
 
 
 def _filters():
@@ -130,8 +132,10 @@ def _render_detail(access, status=200, **forms):
     forms.setdefault("update_form", UpdateForm(formdata=None))
     forms.setdefault("close_form", CloseForm(formdata=None))
     forms.setdefault("hide_form", HideForm(formdata=None))
+    closer = access.alert.closed_by_id
+    closed_by_role = query.speaker_roles(session, {closer}, access.area_ids).get(closer) if closer else None
     return render_template("alerts/detail.html", alert=data, props=data["properties"], access=access,
-                           area_names=area_names, **forms), status
+                           area_names=area_names, closed_by_role=closed_by_role, **forms), status
 
 
 @bp.get("/<int:alert_id>")

@@ -153,3 +153,17 @@ def area_shape(area: Area):
 def distance_to_area_m(area: Area, lon: float, lat: float) -> float:
     """Metres from the point to the area's edge; 0 inside."""
     return spatial.distance_m(area_shape(area), lon, lat)
+
+
+def map_view(session: Session, user, area_ids=None) -> dict:
+    """Where a map opens: around the given areas, else the user's own areas, else the configured default."""
+    from flask import current_app
+
+    cfg = current_app.config
+    ids = set(area_ids) if area_ids is not None else set(user_area_roles(session, user))
+    areas = list(session.exec(select(Area).where(Area.id.in_(ids), Area.status == AreaStatus.active))) if ids else []
+    bounds = None
+    if areas:
+        bounds = [[min(a.min_lat for a in areas), min(a.min_lon for a in areas)],
+                  [max(a.max_lat for a in areas), max(a.max_lon for a in areas)]]
+    return {"center": cfg["MAP_DEFAULT_CENTER"], "zoom": cfg["MAP_DEFAULT_ZOOM"], "bounds": bounds}

@@ -11,7 +11,7 @@ from watch.accounts.models import User
 from watch.areas import geometry, members, outline, police, registration
 from watch.areas.forms import AreaEditForm, AreaForm, JoinForm, PoliceContactForm, RejectForm, TrainedForm
 from watch.areas.models import AreaKind, AreaRole, AreaStatus, OutlineChangeStatus
-from watch.areas.service import allowed, get_area_for, membership_of
+from watch.areas.service import allowed, get_area_for, map_view, membership_of
 from watch.db import get_session, utcnow
 from watch.errors import ServiceError
 from watch.forms import show_refusal
@@ -46,7 +46,8 @@ def map_page():
     return render_template("areas/map.html", mine=mine, queue_count=len(queue) + len(changes),
                            map_config=map_config(api=url_for("areas_api.list_areas"),
                                                  areaUrl=url_for("areas.detail", area_id=0).replace("/0", "/{id}"),
-                                                 nearApi=url_for("areas_api.near"), nearbyM=current_app.config["AREA_NEARBY_M"]))
+                                                 nearApi=url_for("areas_api.near"), nearbyM=current_app.config["AREA_NEARBY_M"],
+                                                 bounds=map_view(session, current_user, [a.id for a, _r in mine])["bounds"]))
 
 
 @bp.get("/list")

@@ -32,6 +32,8 @@ def nav_items() -> list[tuple[str, str]]:
         ("alerts.new", _l("Report")),
         ("alerts.list_page", _l("Alerts")),
     ]
+    if not current_user.is_authenticated:
+        wanted = wanted[:1]  # the rest needs an account; "Log in" follows in base.html
     endpoints = current_app.view_functions
     return [(e, label) for e, label in wanted if e in endpoints]
 

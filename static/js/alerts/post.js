@@ -48,7 +48,9 @@ function init() {
   }
 
   if (L) {
-    map = L.map('post-map').setView(config.center, config.zoom);
+    map = L.map('post-map');
+    if (config.bounds) map.fitBounds(config.bounds, { padding: [8, 8], maxZoom: 16 });
+    else map.setView(config.center, config.zoom);
     L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
     map.on('click', (event) => {
       document.getElementById('position-mode-map').checked = true;
@@ -77,6 +79,25 @@ function init() {
   document.getElementById('position-mode-gps').addEventListener('change', locate);
   locate();
 
+  // A suspicious person: the person questions show only for that category; appearance
+  // opens once two other details are given (the service enforces the same rule).
+  const person = document.getElementById('alert-person');
+  const appearance = document.getElementById('person_appearance');
+  const details = ['person_clothing', 'person_direction', 'person_vehicle'].map((id) => document.getElementById(id));
+  function personRules() {
+    const chosen = form.querySelector('input[name="category"]:checked');
+    const isPerson = Boolean(person && chosen && chosen.value === person.dataset.category);
+    if (person) person.hidden = !isPerson;
+    form.classList.toggle('is-person', isPerson);
+    if (appearance) {
+      const filled = details.filter((d) => d && d.value.trim()).length;
+      appearance.disabled = filled < (config.minDetails || 2) && !appearance.value;
+    }
+  }
+  form.addEventListener('change', personRules);
+  form.addEventListener('input', personRules);
+  personRules();
+
   function showError(text) {
     errorBox.textContent = text;
     errorBox.hidden = false;
@@ -96,6 +117,10 @@ function init() {
       registration: data.get('registration') || null,
       observed_at: local ? new Date(local).toISOString() : null,
     };
+    if (person && !person.hidden) {
+      payload.person = {};
+      for (const name of ['did', 'clothing', 'direction', 'vehicle', 'appearance']) payload.person[name] = data.get('person_' + name) || null;
+    }
     const files = Array.from(document.getElementById('photos').files || []);
     submit.disabled = true;
     errorBox.hidden = true;

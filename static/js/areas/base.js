@@ -13,7 +13,10 @@ export function fmt(template, values) {
 }
 
 export function baseMap(elementId, config, options = {}) {
-  const map = L.map(elementId, { tap: true, ...options }).setView(config.center, config.zoom);
+  const map = L.map(elementId, { tap: true, ...options });
+  // Open on the person's own areas when there are any (bounds [[south, west], [north, east]]).
+  if (config.bounds) map.fitBounds(config.bounds, { padding: [16, 16], maxZoom: 16 });
+  else map.setView(config.center, config.zoom);
   L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
   return map;
 }

@@ -101,11 +101,3 @@ if ('serviceWorker' in navigator) {
 setOnline(navigator.onLine, false);
 window.addEventListener('online', () => setOnline(true, true));
 window.addEventListener('offline', () => setOnline(false, true));
-
-// Keep the page's end scrollable above the dock (offline banner, waiting reports).
-const dock = document.querySelector('.pwa-dock');
-if (dock && 'ResizeObserver' in window) {
-  new ResizeObserver(() => {
-    document.documentElement.style.setProperty('--pwa-dock-h', `${Math.ceil(dock.getBoundingClientRect().height)}px`);
-  }).observe(dock);
-}

@@ -88,10 +88,19 @@ async function setUser(user) {
 }
 
 // ---- The offline queue.
+// At most `max` characters, cut at a word boundary, with an ellipsis when cut.
+function shorten(text, max) {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return (space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s.,;:!?-]+$/, '') + '…';
+}
+
 function summaryOf(bodyText) {
   try {
     const data = JSON.parse(bodyText);
-    return String(data.title || data.description || data.text || '').slice(0, 80);
+    return shorten(String(data.title || data.description || data.text || ''), 80);
   } catch (e) {
     return '';
   }
