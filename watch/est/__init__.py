@@ -6,12 +6,14 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the pages, the API, the signal receivers and the periodic tasks."""
     from watch import tasks
-    from watch.est import api, hooks, models  # noqa: F401  (models: tables for the metadata)
+    from watch.est import api, hooks, models, reminders  # noqa: F401  (models: tables for the metadata)
     from watch.est.meetings import views as meeting_views
     from watch.est.picture import views as picture_views
     from watch.est.reports import views as report_views
+    from watch.est.setup import views as setup_views
 
-    for bp in (picture_views.bp, picture_views.public_bp, report_views.bp, meeting_views.bp, api.bp):
+    for bp in (picture_views.bp, picture_views.public_bp, report_views.bp, meeting_views.bp, setup_views.bp, api.bp):
         app.register_blueprint(bp)
     hooks.connect()
     tasks.register(app, "est-retention", app.config["EST_RETENTION_CHECK_SECONDS"], hooks.retention_task)
+    tasks.register(app, "est-reminders", app.config["EST_REMINDER_CHECK_SECONDS"], reminders.reminder_task)

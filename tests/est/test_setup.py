@@ -1,0 +1,39 @@
+"""The coordinator's settings: weekly cycle, named places, districts."""
+from __future__ import annotations
+
+import json
+
+from sqlmodel import select
+
+from tests.est.conftest import MUNI, box_geojson
+from watch.est.models import EstConfig, EstDistrict, EstPlace
+
+
+def test_settings_page_saves_cycle_places_and_districts(est, client, auth, session):
+    auth.as_user(est["coordinator"])
+    assert client.get(f"/est/{MUNI}/settings/").status_code == 200
+    r = client.post(f"/est/{MUNI}/settings/", data={"which": "config", "c-cutoff_weekday": "4", "c-cutoff_time": "09:30",
+                                                   "c-open_weeks": "3", "c-publish_public": "y"})
+    assert r.status_code == 302
+    cfg = session.get(EstConfig, MUNI)
+    assert (cfg.cutoff_weekday, cfg.cutoff_minutes, cfg.open_weeks, cfg.publish_public) == (4, 570, 3, True)
+    client.post(f"/est/{MUNI}/settings/", data={"which": "place", "p-name": "Skolgården", "p-lat": "58.752", "p-lon": "17.012"})
+    assert session.exec(select(EstPlace).where(EstPlace.name == "Skolgården")).one().lat == 58.752
+    outside = client.post(f"/est/{MUNI}/settings/", data={"which": "place", "p-name": "Borta", "p-lat": "59.5", "p-lon": "18.0"})
+    assert "Platsen ligger utanför Nyköping." in outside.get_data(as_text=True)
+    client.post(f"/est/{MUNI}/settings/", data={"which": "district", "d-name": "Oppeby",
+                                               "d-geojson": box_geojson(17.04, 58.75, 17.06, 58.76)})
+    assert session.exec(select(EstDistrict).where(EstDistrict.name == "Oppeby")).one().max_lon == 17.06
+    bow = json.dumps({"type": "Polygon", "coordinates": [[[17, 58], [17.1, 58.1], [17.1, 58], [17, 58.1], [17, 58]]]})
+    bad = client.post(f"/est/{MUNI}/settings/", data={"which": "district", "d-name": "Rosett", "d-geojson": bow})
+    assert "Stadsdelen är inte en giltig GeoJSON-polygon." in bad.get_data(as_text=True)
+    place = session.exec(select(EstPlace).where(EstPlace.name == "Skolgården")).one()
+    client.post(f"/est/{MUNI}/settings/places/{place.id}")
+    session.expire_all()
+    assert session.get(EstPlace, place.id).active is False
+
+
+def test_settings_are_for_the_coordinator_only(est, client, auth):
+    for who in ("reporter", "reader", "police", "outsider", "oxelo"):
+        auth.as_user(est[who])
+        assert client.get(f"/est/{MUNI}/settings/").status_code == 403

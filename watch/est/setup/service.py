@@ -1,0 +1,92 @@
+"""Settings, named places and districts of a municipality's EST (coordinator)."""
+from __future__ import annotations
+
+import shapely
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from watch.areas import geometry
+from watch.errors import NotFound, ServiceError
+from watch.est import access
+from watch.est.models import EstConfig, EstDistrict, EstPlace
+from watch.est.reports.places import finite
+
+
+def _bad(code, message, field):
+    return ServiceError(code, message, 422, field=field)
+
+
+def save_config(session: Session, *, user, municipality: str, cutoff_weekday: int, cutoff_minutes: int, open_weeks: int,
+                publish_public: bool) -> EstConfig:
+    """Cut-off (weekday 0–6 of the following week, minutes after midnight), open weeks (0–8), public page."""
+    access.require(session, user, municipality, access.COORDINATOR)
+    if not 0 <= cutoff_weekday <= 6:
+        raise _bad("cutoff_invalid", _l("Choose a weekday."), "cutoff_weekday")
+    if not 0 <= cutoff_minutes < 24 * 60:
+        raise _bad("cutoff_invalid", _l("Choose a time of day."), "cutoff_time")
+    if not 0 <= open_weeks <= 8:
+        raise _bad("open_weeks_invalid", _l("Between 0 and 8 weeks."), "open_weeks")
+    cfg = session.get(EstConfig, municipality) or EstConfig(municipality=municipality)
+    cfg.cutoff_weekday, cfg.cutoff_minutes, cfg.open_weeks, cfg.publish_public = cutoff_weekday, cutoff_minutes, open_weeks, publish_public
+    session.add(cfg)
+    session.commit()
+    return cfg
+
+
+def add_place(session: Session, *, user, municipality: str, name: str, lon: float | None, lat: float | None) -> EstPlace:
+    """A named place inside the municipality."""
+    from watch.est.reports.places import zones_for
+
+    access.require(session, user, municipality, access.COORDINATOR)
+    name = " ".join((name or "").split())
+    if not name or len(name) > 120:
+        raise _bad("name_required", _l("Name the place (at most 120 characters)."), "name")
+    if lon is None or lat is None or not finite(lon, lat) or not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise _bad("position_invalid", _l("The position is not valid."), "lat")
+    if not zones_for(session, municipality, lon, lat)[1]:
+        raise _bad("outside_municipality", _l("The place is outside %(m)s.", m=municipality), "lat")
+    if session.exec(select(EstPlace.id).where(EstPlace.municipality == municipality,
+                                              func.lower(EstPlace.name) == name.lower())).first() is not None:
+        raise _bad("place_exists", _l("There is already a place with that name."), "name")
+    place = EstPlace(municipality=municipality, name=name, lon=round(lon, 6), lat=round(lat, 6))
+    session.add(place)
+    session.commit()
+    return place
+
+
+def set_place_active(session: Session, *, user, place_id: int, active: bool) -> EstPlace:
+    """Hide a place from the report form (it stays on old reports), or show it again."""
+    place = session.get(EstPlace, place_id)
+    if place is None or not access.orgs.has_role(session, user, place.municipality, access.COORDINATOR):
+        raise NotFound("place_not_found", _l("Unknown place."))
+    place.active = active
+    session.add(place)
+    session.commit()
+    return place
+
+
+def add_district(session: Session, *, user, municipality: str, name: str, geojson: str) -> EstDistrict:
+    """A district from a GeoJSON Polygon or MultiPolygon (checked as watch areas are)."""
+    access.require(session, user, municipality, access.COORDINATOR)
+    name = " ".join((name or "").split())
+    if not name or len(name) > 120:
+        raise _bad("name_required", _l("Name the district (at most 120 characters)."), "name")
+    import json
+
+    geom = geometry.extract_geometry(geometry.parse_text(geojson or "", limit=2_000_000))
+    try:
+        shape = shapely.from_geojson(json.dumps(geom))
+    except Exception:  # shapely raises GEOSException for text it cannot read
+        raise _bad("district_invalid", _l("The district is not a valid GeoJSON polygon."), "geojson")
+    if shape.is_empty or not shape.is_valid or shape.geom_type not in ("Polygon", "MultiPolygon"):
+        raise _bad("district_invalid", _l("The district is not a valid GeoJSON polygon."), "geojson")
+    if session.exec(select(EstDistrict.id).where(EstDistrict.municipality == municipality,
+                                                 func.lower(EstDistrict.name) == name.lower())).first() is not None:
+        raise _bad("district_exists", _l("There is already a district with that name."), "name")
+    min_lon, min_lat, max_lon, max_lat = shape.bounds
+    district = EstDistrict(municipality=municipality, name=name, geometry=shapely.to_geojson(shape),
+                           min_lon=min_lon, min_lat=min_lat, max_lon=max_lon, max_lat=max_lat)
+    session.add(district)
+    session.commit()
+    return district
