@@ -44,6 +44,7 @@ class AlertIn(BaseModel):
     registration: str | None = Field(default=None, description="Vehicle registration number")
     boat_id: int | None = None
     person: PersonIn | None = Field(default=None, description="For suspicious_person: what the person did first, then details")
+    engine_id: int | None = Field(default=None, description="for boat_theft: the stolen engine of your registered boat")
 
 
 class Point(BaseModel):
@@ -162,7 +163,7 @@ def create(json: AlertIn):
     session = get_session()
     alert, created = service.post_alert(
         session, current_user, category=json.category, text=json.text, lon=json.lon, lat=json.lat,
-        observed_at=json.observed_at, area_id=json.area_id, registration=json.registration, boat_id=json.boat_id,
+        observed_at=json.observed_at, area_id=json.area_id, registration=json.registration, boat_id=json.boat_id, engine_id=json.engine_id,
         person=json.person.model_dump() if json.person else None,
         idempotency_key=key.strip() if key else None, body_hash=service.request_hash(request.get_json(silent=True) or {}),
     )

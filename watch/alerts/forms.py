@@ -20,7 +20,8 @@ class AlertForm(FlaskForm):
     lon = HiddenField()
     area_id = SelectField(_l("Area"), validate_choice=False, validators=[Optional()])
     registration = StringField(_l("Registration number (optional)"))
-    boat_id = HiddenField()
+    boat_id = HiddenField()  # the picker (templates/boats/_alert_picker.html) renders these two as selects
+    engine_id = HiddenField()
     photos = MultipleFileField(_l("Photos (optional)"))
     # A suspicious person (watch.alerts.person): what they did first, appearance last.
     person_did = TextAreaField(_l("What did the person do?"))
@@ -37,6 +38,12 @@ class AlertForm(FlaskForm):
         """Categories the user may use, and their areas."""
         self.category.choices = [(c.value, CATEGORY_LABELS[c]) for c in Category if information or c is not Category.information]
         self.area_id.choices = [("", _l("The area at my position"))] + [(str(a.id), a.name) for a in areas]
+
+    def prefill(self, args) -> None:
+        """Start from a link (e.g. "Report theft" on a boat's page): category, area, boat, engine, text."""
+        for name in ("category", "area_id", "boat_id", "engine_id", "text"):
+            if args.get(name):
+                getattr(self, name).data = args.get(name)[:2000]
 
 
 class UpdateForm(FlaskForm):

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select as sa_select
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from watch import events
 from watch.alerts import photos as photo_store
@@ -18,6 +18,7 @@ from watch.alerts import validate
 from watch.alerts.areas import active_areas, areas_containing, distance_to_area_m, user_area_roles
 from watch.alerts.models import Alert, AlertArea, AlertPhoto, Category, IdempotencyKey
 from watch.areas.models import AreaRole
+from watch.boats import theft
 from watch.db import utcnow
 from watch.errors import Forbidden, ServiceError
 
@@ -89,24 +90,6 @@ def check_rate(session: Session, user, area_ids: list[int]) -> None:
         raise ServiceError("rate_limited_area", _l("Many alerts have just been sent in this area. Wait a few minutes, and call 112 if a crime is ongoing."), 429)
 
 
-def check_boat(session: Session, user, boat_id) -> int | None:
-    """A boat id that exists in the boat register (when there is one), else a refusal."""
-    if boat_id in (None, ""):
-        return None
-    try:
-        boat_id = int(boat_id)
-    except (TypeError, ValueError):
-        boat_id = -1
-    table = SQLModel.metadata.tables.get("boats")
-    if table is None or boat_id < 1:
-        raise validate.invalid("boat_unknown", _l("No such boat."), "boat_id")
-    row = session.execute(sa_select(table).where(table.c.id == boat_id)).first()
-    owner = getattr(row, "owner_id", None) if row is not None else None
-    if row is None or (owner is not None and owner != user.id and not is_global_poster(user)):
-        raise validate.invalid("boat_unknown", _l("No such boat."), "boat_id")
-    return boat_id
-
-
 def request_hash(body: dict) -> str:
     """A stable hash of a request body, to tell a retry from a different request."""
     return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
@@ -124,7 +107,7 @@ def replay(session: Session, user, key: str, body_hash: str) -> Alert | None:
 
 def post_alert(
     session: Session, user, *, category, text, lon, lat, observed_at: datetime | None = None,
-    area_id: int | None = None, registration: str | None = None, boat_id=None,
+    area_id: int | None = None, registration: str | None = None, boat_id=None, engine_id=None,
     photos: list[bytes] = (), idempotency_key: str | None = None, body_hash: str | None = None,
     person: dict | None = None,
 ) -> tuple[Alert, bool]:
@@ -140,7 +123,7 @@ def post_alert(
     observed_at = validate.observed(observed_at)
     lon, lat = validate.coordinate(lon, lat)
     registration = validate.registration(registration)
-    boat_id = check_boat(session, user, boat_id)
+    boat_id, engine_id = theft.check_pick(session, user, category=category, boat_id=boat_id, engine_id=engine_id)
     area_ids = resolve_areas(session, user, lon=lon, lat=lat, area_id=area_id, category=category)
     check_rate(session, user, area_ids)
     limit = current_app.config["ALERTS_PHOTOS_PER_ALERT"]
@@ -155,6 +138,7 @@ def post_alert(
         session.add(alert)
         session.flush()
         session.add_all([AlertArea(alert_id=alert.id, area_id=a) for a in area_ids])
+        theft.record(session, alert_id=alert.id, boat_id=boat_id, engine_id=engine_id)
         for p in prepared:
             photo_store.write(p)
             written.append(p.filename)

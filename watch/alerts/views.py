@@ -14,6 +14,7 @@ from watch.alerts.access import STAFF, get_alert_for
 from watch.alerts.areas import active_areas, area_centre, map_view, user_area_roles
 from watch.alerts.forms import AlertForm, CloseForm, FilterForm, HideForm, UpdateForm
 from watch.alerts.models import CATEGORY_LABELS, AlertPhoto, Category
+from watch.boats import theft
 from watch.db import get_session
 from watch.errors import NotFound, ServiceError
 
@@ -64,6 +65,8 @@ def new():
     form.set_choices(information=service.may_post_information(session, current_user), areas=areas)
     form.location_errors = []
     status = 200
+    if request.method == "GET":
+        form.prefill(request.args)
     if request.method == "POST":
         try:
             area_id = int(form.area_id.data) if form.area_id.data else None
@@ -76,7 +79,8 @@ def new():
             alert, _created = service.post_alert(
                 session, current_user, category=form.category.data, text=form.text.data, lon=lon, lat=lat,
                 observed_at=_local_time(request.form.get("observed_at")), area_id=area_id,
-                registration=form.registration.data, boat_id=form.boat_id.data or None, photos=_uploads("photos"),
+                registration=form.registration.data, boat_id=form.boat_id.data or None,
+                engine_id=form.engine_id.data or None, photos=_uploads("photos"),
                 person=form.person(),
             )
         except ServiceError as exc:
@@ -86,7 +90,8 @@ def new():
             flash(_("Your alert is sent to the people in the area."), "success")
             return redirect(url_for("alerts.detail", alert_id=alert.id))
     view = map_view(session, current_user, [a.id for a in areas] if not service.is_global_poster(current_user) else None)
-    return render_template("alerts/new.html", form=form, areas=areas, has_areas=bool(areas), map_view=view), status
+    return render_template("alerts/new.html", form=form, areas=areas, has_areas=bool(areas), map_view=view,
+                           boat_picks=theft.pickable(session, current_user)), status
 
 
 def _filters():
@@ -135,7 +140,8 @@ def _render_detail(access, status=200, **forms):
     closer = access.alert.closed_by_id
     closed_by_role = query.speaker_roles(session, {closer}, access.area_ids).get(closer) if closer else None
     return render_template("alerts/detail.html", alert=data, props=data["properties"], access=access,
-                           area_names=area_names, closed_by_role=closed_by_role, **forms), status
+                           area_names=area_names, closed_by_role=closed_by_role,
+                           boat_theft=theft.alert_card(session, access.user, access.alert.id), **forms), status
 
 
 @bp.get("/<int:alert_id>")

@@ -39,3 +39,16 @@ class BoatEngine(SQLModel, table=True):
     serial_number: str = Field(default="", max_length=60, index=True)
     marking: str = Field(default="", max_length=120)  # ID or DNA marking
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class BoatTheft(SQLModel, table=True):
+    """A boat or one of its engines reported stolen through a theft alert; open until recovered."""
+
+    __tablename__ = "boat_thefts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alerts.id", unique=True, ondelete="CASCADE")
+    boat_id: int = Field(foreign_key="boats.id", index=True, ondelete="CASCADE")
+    engine_id: int | None = Field(default=None, foreign_key="boat_engines.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+    recovered_at: datetime | None = None

@@ -1,14 +1,16 @@
 """Boat pages (boat watch): register boats and engines, photos served only to those allowed."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from watch.accounts.forms import PlainForm
 from watch.areas.models import Area, AreaKind
 from watch.areas.service import allowed, get_area_for, membership_of
+from watch.accounts.models import User
 from watch.boats import service as boats
+from watch.boats import theft
 from watch.boats.forms import BoatForm, EngineForm, PhotoForm
 from watch.db import get_session
 from watch.errors import ServiceError
@@ -60,7 +62,51 @@ def boat_page(boat_id: int):
             return redirect(url_for("boats.boat_page", boat_id=boat.id))
     owner = boat.owner_id == current_user.id or current_user.is_admin
     return render_template("boats/boat.html", boat=boat, area=session.get(Area, boat.area_id), engines=boats.engines_of(session, boat.id),
-                           form=form, photo_form=PhotoForm(), plain=PlainForm(), owner=owner), 422 if form.errors else 200
+                           form=form, photo_form=PhotoForm(), plain=PlainForm(), owner=owner,
+                           thefts=theft.open_thefts(session, boat.id)), 422 if form.errors else 200
+
+
+@bp.get("/boats/<int:boat_id>/card")
+@login_required
+def boat_card(boat_id: int):
+    """The printable boat card (båtkort): every identifier and the photo, for a police report."""
+    session = get_session()
+    boat = boats.get_boat_for(session, current_user, boat_id)
+    return render_template("boats/card.html", boat=boat, area=session.get(Area, boat.area_id), owner=session.get(User, boat.owner_id),
+                           engines=boats.engines_of(session, boat.id), thefts=theft.open_thefts(session, boat.id))
+
+
+@bp.post("/boats/<int:boat_id>/thefts/<int:theft_id>/recovered")
+@login_required
+def theft_recovered(boat_id: int, theft_id: int):
+    """The owner marks a stolen boat or engine as recovered."""
+    session = get_session()
+    if PlainForm().validate_on_submit():
+        try:
+            theft.mark_recovered(session, current_user, boat_id, theft_id)
+        except ServiceError as exc:
+            show_refusal(None, exc, raise_not_found=True)
+        else:
+            flash(_("Marked as recovered."), "success")
+    return redirect(url_for("boats.boat_page", boat_id=boat_id))
+
+
+@bp.get("/<int:area_id>/boats/search")
+@login_required
+def register_search(area_id: int):
+    """Found an engine or a boat? Members check the area's register by serial number or marking."""
+    session = get_session()
+    area = get_area_for(session, current_user, area_id, need="view")
+    query = (request.args.get("q") or "").strip()
+    result, error, status = None, None, 200
+    if query:
+        try:
+            result = theft.lookup(session, current_user, area.id, query)
+        except ServiceError as exc:
+            if exc.status == 404:
+                raise
+            error, status = str(exc.message), exc.status
+    return render_template("boats/search.html", area=area, query=query, result=result, error=error), status
 
 
 @bp.post("/boats/<int:boat_id>/photo")

@@ -115,6 +115,8 @@ function init() {
       lon: lon.value ? Number(lon.value) : null,
       area_id: data.get('area_id') ? Number(data.get('area_id')) : null,
       registration: data.get('registration') || null,
+      boat_id: data.get('boat_id') ? Number(data.get('boat_id')) : null,
+      engine_id: data.get('engine_id') ? Number(data.get('engine_id')) : null,
       observed_at: local ? new Date(local).toISOString() : null,
     };
     if (person && !person.hidden) {
