@@ -117,7 +117,8 @@ def alert_receipt(session: Session, alert_id: int) -> dict:
         "devices_total": sum(counts.values()),
         "sent": counts.get(SENT, 0),
         "pending": sum(counts.get(s, 0) for s in OPEN_STATUSES),
-        "failed": counts.get(FAILED, 0) + counts.get(GONE, 0),
+        # A gone device (the browser unsubscribed) is not a failure: it is counted apart.
+        "failed": counts.get(FAILED, 0),
         "gone": counts.get(GONE, 0),
         "police_notified_at": police_at,
         "escalated_at": escalated_at,
