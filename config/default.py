@@ -116,10 +116,16 @@ PUSH_MAX_DEVICES_PER_USER = 20
 # runs `python -m watch.push` worker processes instead.
 PUSH_WORKER_INPROCESS = True
 PUSH_BATCH_SIZE = 500
-PUSH_LEASE_SECONDS = 60  # a killed worker's claims are taken over after this
+PUSH_LEASE_SECONDS = 15  # a killed worker's claims are taken over after this; renewed while it works
 PUSH_POLL_SECONDS = 5.0  # fallback poll next to LISTEN/NOTIFY (PostgreSQL)
 PUSH_POLL_SECONDS_SQLITE = 0.5
-PUSH_MAX_ATTEMPTS = 8
+# Retries go on by time, not by count, until the message's TTL would have expired.
+PUSH_BACKOFF_FLOOR_SECONDS = 1.0  # never retry sooner than this (a dropped connection has no Retry-After)
+# Per push service: after this many network errors or 5xx in a row, stop sending to it,
+# probe with one request after the cool-down (doubling up to the maximum), resume when it answers.
+PUSH_BREAKER_FAILURES = 5
+PUSH_BREAKER_COOLDOWN_SECONDS = 1.0
+PUSH_BREAKER_MAX_COOLDOWN_SECONDS = 30.0
 PUSH_BACKOFF_BASE_SECONDS = 2.0
 PUSH_BACKOFF_CAP_SECONDS = 600.0
 PUSH_CONNECTIONS = 64

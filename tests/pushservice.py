@@ -19,6 +19,7 @@ import re
 import secrets
 import signal
 import socket
+import struct
 import sys
 import threading
 import time
@@ -80,6 +81,18 @@ class _Subscriber:
     failures: deque[int] = field(default_factory=deque)
     redirect: tuple[int, str] | None = None
     gone: bool = False
+    malformed: deque[str] = field(default_factory=deque)
+
+
+# Broken answers a push service (or a middlebox) may send; each must cost one retry.
+MALFORMED = {
+    "bad_status_line": b"HTTP/1.1 2x1 Created\r\nContent-Length: 0\r\n\r\n",
+    "bad_headers": "HTTP/1.1 201 Created\r\nContent-Length: \u00b2\r\n\r\nxx".encode("utf-8"),
+    "bad_chunk_size": b"HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n0x2\r\nxx\r\n0\r\n\r\n",
+    "encoded_chunked": b"HTTP/1.1 201 Created\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\nxx\r\n0\r\n\r\n",
+    "oversized_body": b"HTTP/1.1 500 Oops\r\nContent-Length: 10000000\r\n\r\n" + b"x" * 1_000_000,
+    "reset": b"",
+}
 
 
 class _Verify(Exception):
@@ -103,6 +116,8 @@ class PushService:
         self._rejections: list[Rejection] = []
         self._attempts: Counter[str] = Counter()
         self._global_failures: deque[int] = deque()
+        self._outage = False
+        self.dropped = 0  # requests whose connection was dropped during an outage
         self._random: tuple[float, tuple[int, ...], random.Random] | None = None
         self._seen_ephemeral: set[bytes] = set()
         # Signature checks are the service's main cost; a token's signature never changes.
@@ -229,6 +244,16 @@ class PushService:
         with self._lock:
             self._subs[self.sub_id(sub)].redirect = (status, location)
 
+    def outage(self, on: bool) -> None:
+        """While on, drop every push request's connection without an answer (a dead service)."""
+        with self._lock:
+            self._outage = on
+
+    def malform(self, sub: str | dict[str, Any], kinds: Iterable[str]) -> None:
+        """Answer the next requests for this subscription with these broken answers (MALFORMED)."""
+        with self._lock:
+            self._subs[self.sub_id(sub)].malformed.extend(kinds)
+
     def unsubscribe(self, sub: str | dict[str, Any]) -> None:
         """Make the endpoint answer 410 Gone from now on, like an expired subscription."""
         with self._lock:
@@ -242,8 +267,11 @@ class PushService:
             self._attempts.clear()
             self._global_failures.clear()
             self._random = None
+            self._outage = False
+            self.dropped = 0
             for s in self._subs.values():
                 s.failures.clear()
+                s.malformed.clear()
                 s.redirect = None
                 s.gone = False
 
@@ -289,6 +317,7 @@ class PushService:
                 "attempts": dict(self._attempts),
                 "total_attempts": sum(self._attempts.values()),
                 "rejections": [asdict(r) for r in self._rejections],
+                "dropped": self.dropped,
             }
 
     # -- protocol ---------------------------------------------------------------
@@ -430,6 +459,10 @@ class PushService:
                 sub_id = path[len("/push/"):]
                 if not _SUB.fullmatch(sub_id):
                     return web.Response(status=404)
+                broken = self._broken(sub_id)
+                if broken is not None:
+                    self._break(request, broken)
+                    return web.Response(status=204)  # never written: the connection is closed
                 headers = {k.lower(): v for k, v in request.headers.items()}
                 status, extra = self.handle_push(sub_id, headers, body)
                 return web.Response(status=status, headers=extra)
@@ -438,6 +471,32 @@ class PushService:
         elif request.method == "GET" and request.path == "/_control/stats":
             return self._json(self.stats())
         return web.Response(status=404)
+
+    def _broken(self, sub_id: str) -> bytes | None:
+        with self._lock:
+            if self._outage:
+                self.dropped += 1
+                self._attempts[sub_id] += 1
+                return b""
+            sub = self._subs.get(sub_id)
+            if sub is not None and sub.malformed:
+                self._attempts[sub_id] += 1
+                return MALFORMED[sub.malformed.popleft()]
+        return None
+
+    @staticmethod
+    def _break(request: web.BaseRequest, raw: bytes) -> None:
+        transport = request.transport
+        if transport is None:
+            return
+        if raw:
+            transport.write(raw)
+            transport.close()
+            return
+        sock = transport.get_extra_info("socket")
+        if sock is not None:  # SO_LINGER 0: close with a TCP reset, as a crashed peer does
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        transport.abort()
 
     @staticmethod
     def _json(obj: Any, status: int = 200) -> web.Response:
@@ -455,6 +514,8 @@ class PushService:
             self.redirect(args["sub_id"], args["location"], args.get("status", 307))
         elif action == "unsubscribe":
             self.unsubscribe(args["sub_id"])
+        elif action == "outage":
+            self.outage(bool(args.get("on")))
         elif action == "retry_after":
             self.retry_after = args.get("seconds")
         elif action == "reset":

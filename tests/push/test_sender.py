@@ -276,11 +276,43 @@ def test_service_rejects_bad_tokens(service: PushService, signer: VapidSigner) -
 
 def test_backoff_delay() -> None:
     rng = random.Random(1)
-    delays = [backoff_delay(a, base=1, cap=60, rng=rng) for a in range(12) for _ in range(50)]
-    assert all(0 <= d <= 60 for d in delays)
-    assert max(backoff_delay(0, base=1, cap=60, rng=rng) for _ in range(100)) <= 1
+    for attempt in range(12):
+        ceiling = min(60, 2 ** attempt)
+        delays = [backoff_delay(attempt, base=1, cap=60, floor=0.2, rng=rng) for _ in range(50)]
+        # Capped, jittered, and never below half the ceiling nor the floor: no burst of quick retries.
+        assert all(max(0.2, ceiling / 2) <= d <= max(0.2, ceiling) for d in delays), (attempt, delays)
+    assert min(backoff_delay(0, base=0.01, cap=60, floor=1.0, rng=rng) for _ in range(100)) == 1.0
     assert backoff_delay(0, retry_after=30, base=1, cap=60, rng=rng) >= 30
     assert backoff_delay(10, retry_after=120, base=1, cap=60, rng=rng) == 120
+
+
+def test_circuit_breaker_opens_probes_and_closes() -> None:
+    from watch.push.retry import CircuitBreaker
+
+    now = [100.0]
+    breaker = CircuitBreaker(threshold=3, cooldown=2.0, max_cooldown=5.0, clock=lambda: now[0])
+    for _ in range(2):
+        assert breaker.admit() == (True, False, 0.0)
+        breaker.record(True)
+    breaker.record(False)  # an answer in between resets the run
+    for _ in range(3):
+        assert breaker.admit()[0]
+        breaker.record(True)
+    admitted, probe, wait = breaker.admit()
+    assert not admitted and wait == 2.0 and breaker.is_open
+    now[0] += 2.0
+    assert breaker.admit() == (True, True, 0.0)  # one probe ...
+    assert not breaker.admit()[0]  # ... and only one
+    breaker.record(True, probe=True)  # the probe failed: twice the cool-down
+    assert breaker.admit()[2] == 4.0
+    now[0] += 4.0
+    assert breaker.admit()[1]
+    breaker.record(True, probe=True)
+    assert breaker.admit()[2] == 5.0  # capped
+    now[0] += 5.0
+    assert breaker.admit()[1]
+    breaker.record(False, probe=True)  # the service answers again
+    assert breaker.admit() == (True, False, 0.0) and not breaker.is_open
 
 
 def test_parse_retry_after() -> None:

@@ -73,14 +73,28 @@ def test_retry_after_is_honoured(app, client, auth, session, world: World, pushs
     assert Worker(app).run_once() == 0
 
 
-def test_gives_up_after_max_attempts_and_keeps_the_subscription(app, client, auth, session, world: World, pushsvc, caplog):
-    app.config["PUSH_MAX_ATTEMPTS"] = 3
+def test_retries_by_time_not_by_count(app, client, auth, session, world: World, pushsvc):
+    pushsvc.fail(world.devices["member"], [500, 503, 502] * 4)  # 12 failures: more than any old attempt limit
+    alert_id = alert_for(client, auth, world)
+    Worker(app).drain(30)
+    row = rows(session, alert_id)[world.people["member"].id]
+    assert row.status == "sent" and row.last_status == 201
+    assert pushsvc.attempts(world.devices["member"]) == 13
+    assert len(pushsvc.received(world.devices["member"])) == 1
+
+
+def test_gives_up_when_the_ttl_is_over_and_keeps_the_subscription(app, client, auth, session, world: World, pushsvc, caplog):
     pushsvc.fail(world.devices["member"], [500] * 10)
     alert_id = alert_for(client, auth, world)
+    ttl = app.config["PUSH_TTL_SECONDS"]
+    # Posted almost a TTL ago: the first retry would fall after the push service drops the message.
+    session.execute(update(Delivery).where(Delivery.alert_id == alert_id)
+                    .values(created_at=utcnow() - timedelta(seconds=ttl - 0.005)))
+    session.commit()
     with caplog.at_level(logging.ERROR, logger="watch.push.worker"):
         Worker(app).drain(10)
     row = rows(session, alert_id)[world.people["member"].id]
-    assert row.status == "failed" and row.attempts == 3 and "gave up after 3 attempts" in row.reason
+    assert row.status == "failed" and row.attempts == 1 and "TTL over" in row.reason
     assert session.get(PushSubscription, row.subscription_id) is not None
     assert any("failed" in r.getMessage() for r in caplog.records if r.levelno == logging.ERROR)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import bindparam, delete, or_, select, update
 from sqlmodel import Session
@@ -29,7 +29,8 @@ def claim(session: Session, token: str, *, limit: int, lease_seconds: float, pos
         select(Delivery.id)
         .where(Delivery.status.in_(OPEN_STATUSES), Delivery.next_attempt_at <= now,
                or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now))
-        .order_by(Delivery.next_attempt_at, Delivery.id)
+        # Police first (models.PRIORITY), then the longest waiting.
+        .order_by(Delivery.priority.desc(), Delivery.next_attempt_at, Delivery.id)
         .limit(limit)
     )
     if postgres:
@@ -55,6 +56,7 @@ class Job:
     message: PushMessage | None
     skip_reason: str = ""
     skip_status: str = FAILED
+    expires_at: datetime | None = None  # created + TTL: retrying after this is pointless
 
 
 def load_jobs(session: Session, token: str) -> list[Job]:
@@ -65,7 +67,7 @@ def load_jobs(session: Session, token: str) -> list[Job]:
     d, s = Delivery, PushSubscription
     rows = session.execute(
         select(d.id, d.alert_id, d.area_id, d.role, d.kind, d.attempts, d.shrunk, s.id, s.endpoint, s.p256dh,
-               s.auth, User.locale)
+               s.auth, User.locale, d.created_at)
         .select_from(d).outerjoin(s, s.id == d.subscription_id).join(User, User.id == d.user_id)
         .where(d.claimed_by == token)
     ).all()
@@ -74,7 +76,7 @@ def load_jobs(session: Session, token: str) -> list[Job]:
     names = dict(session.execute(select(Area.id, Area.name).where(Area.id.in_(area_ids))).all()) if area_ids else {}
     payloads: dict[tuple, dict] = {}
     jobs = []
-    for (did, alert_id, area_id, role, kind, attempts, shrunk, sub_id, endpoint, p256dh, auth, locale) in rows:
+    for (did, alert_id, area_id, role, kind, attempts, shrunk, sub_id, endpoint, p256dh, auth, locale, created) in rows:
         alert = alerts.get(alert_id)
         job = Job(did, sub_id, attempts, shrunk, None)
         if sub_id is None:
@@ -89,12 +91,14 @@ def load_jobs(session: Session, token: str) -> list[Job]:
             message = PushMessage(endpoint, p256dh, auth, payloads[key], ttl=preferences.ttl_for(alert),
                                   urgency=preferences.urgency_header(alert, role), topic=alert_topic(alert.id))
             job.message = message.shrink() if shrunk else message
+            created = created if created.tzinfo else created.replace(tzinfo=UTC)
+            job.expires_at = created + timedelta(seconds=message.ttl)
         jobs.append(job)
     return jobs
 
 
-def outcome(job: Job, result: SendResult, *, now, max_attempts: int, base: float, cap: float) -> dict:
-    """The new column values of a delivery after one attempt."""
+def outcome(job: Job, result: SendResult, *, now, base: float, cap: float, floor: float) -> dict:
+    """The new column values of a delivery after one attempt: retried by time until its TTL, not by count."""
     attempts = job.attempts + 1
     row = {"b_id": job.id, "subscription_id": job.subscription_id, "status": FAILED, "attempts": attempts, "next_attempt_at": now,
            "last_status": result.http_status, "reason": (result.reason or None) and result.reason[:500],
@@ -106,14 +110,21 @@ def outcome(job: Job, result: SendResult, *, now, max_attempts: int, base: float
     elif result.status == "too_large" and not job.shrunk:
         # Retry once at once, without the text; the app shows the alert when the push is opened.
         row.update(status=RETRYING, shrunk=True)
-    elif result.status == "retry" and attempts < max_attempts:
-        delay = backoff_delay(job.attempts, result.retry_after, base=base, cap=cap)
-        row.update(status=RETRYING, next_attempt_at=now + timedelta(seconds=delay))
+    elif result.status == "retry" and (retry_at := _retry_at(job, result, now, base, cap, floor)) is not None:
+        row.update(status=RETRYING, next_attempt_at=retry_at)
     else:
         if result.status == "retry":
-            row["reason"] = f"gave up after {attempts} attempts: {result.reason or result.http_status}"[:500]
+            row["reason"] = f"gave up after {attempts} attempts, TTL over: {result.reason or result.http_status}"[:500]
         log.error("push delivery %s failed (%s, HTTP %s): %s", job.id, result.status, result.http_status, row["reason"])
     return row
+
+
+def _retry_at(job: Job, result: SendResult, now, base: float, cap: float, floor: float):
+    """When to try again, or None if that would be after the message's TTL."""
+    at = now + timedelta(seconds=backoff_delay(job.attempts, result.retry_after, base=base, cap=cap, floor=floor))
+    if job.expires_at is not None and at >= job.expires_at:
+        return None
+    return at
 
 
 def record(session: Session, token: str, rows: list[dict], *, gone_subscriptions: set[int], sent_subscriptions: set[int], now) -> None:

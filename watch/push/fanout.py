@@ -15,12 +15,12 @@ from watch.areas.models import Area, AreaMembership, AreaRole, AreaStatus
 from watch.db import utcnow
 from watch.push import preferences
 from watch.push.models import (
-    KIND_ALERT, KIND_ESCALATION, PENDING, ROLE_ADMIN, ROLE_BACKUP_POLICE, ROLE_CONTACT, ROLE_MEMBER, ROLE_POLICE,
+    KIND_ALERT, KIND_ESCALATION, PENDING, PRIORITY, ROLE_ADMIN, ROLE_BACKUP_POLICE, ROLE_CONTACT, ROLE_MEMBER, ROLE_POLICE,
     Delivery, PushSubscription,
 )
 
 CHANNEL = "watch_push"
-COLUMNS = ("alert_id", "subscription_id", "user_id", "area_id", "role", "kind", "status", "attempts",
+COLUMNS = ("alert_id", "subscription_id", "user_id", "area_id", "role", "priority", "kind", "status", "attempts",
            "next_attempt_at", "created_at", "shrunk")
 
 
@@ -56,8 +56,9 @@ def fan_out(session: Session, alert, area_ids, *, now=None) -> int:
         conditions.append(s.user_id != alert.author_id)
     rank = func.max(case((police_row, 3), (m.role == AreaRole.contact, 2), else_=1))
     role = case((rank == 3, ROLE_POLICE), (rank == 2, ROLE_CONTACT), else_=ROLE_MEMBER)
+    priority = case((rank == 3, PRIORITY[ROLE_POLICE]), (rank == 2, PRIORITY[ROLE_CONTACT]), else_=PRIORITY[ROLE_MEMBER])
     query = (
-        select(literal(alert.id, Delivery.__table__.c.alert_id.type), s.id, s.user_id, func.min(m.area_id), role,
+        select(literal(alert.id, Delivery.__table__.c.alert_id.type), s.id, s.user_id, func.min(m.area_id), role, priority,
                *_constants(alert.id, KIND_ALERT, now))
         .select_from(s)
         .join(m, m.user_id == s.user_id)
@@ -78,10 +79,12 @@ def fan_out_escalation(session: Session, alert, area: Area, police_ids: list[int
     conditions = [audience, not_(targeted)]
     if alert.author_id is not None:
         conditions.append(s.user_id != alert.author_id)
-    role = case((u.id.in_(police_ids or [-1]), ROLE_BACKUP_POLICE), else_=ROLE_ADMIN)
+    backup = u.id.in_(police_ids or [-1])
+    role = case((backup, ROLE_BACKUP_POLICE), else_=ROLE_ADMIN)
+    priority = case((backup, PRIORITY[ROLE_BACKUP_POLICE]), else_=PRIORITY[ROLE_ADMIN])
     query = (
         select(literal(alert.id, Delivery.__table__.c.alert_id.type), s.id, s.user_id,
-               literal(area.id, Delivery.__table__.c.area_id.type), role, *_constants(alert.id, KIND_ESCALATION, now))
+               literal(area.id, Delivery.__table__.c.area_id.type), role, priority, *_constants(alert.id, KIND_ESCALATION, now))
         .select_from(s).join(u, u.id == s.user_id).where(*conditions)
     )
     return _insert(session, query)

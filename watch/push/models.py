@@ -17,6 +17,9 @@ OPEN_STATUSES = (PENDING, RETRYING)
 ROLE_MEMBER, ROLE_CONTACT, ROLE_POLICE = "member", "contact", "police"
 ROLE_BACKUP_POLICE, ROLE_ADMIN = "backup_police", "admin"
 POLICE_ROLES = (ROLE_POLICE, ROLE_BACKUP_POLICE)
+# Delivery.priority: who must know first. Workers claim the highest first, so the police
+# contact's push leaves in the first batch whatever the audience size.
+PRIORITY = {ROLE_POLICE: 2, ROLE_BACKUP_POLICE: 2, ROLE_CONTACT: 1, ROLE_ADMIN: 1, ROLE_MEMBER: 0}
 
 # Delivery.kind
 KIND_ALERT, KIND_ESCALATION = "alert", "escalation"
@@ -49,8 +52,8 @@ class Delivery(SQLModel, table=True):
 
     __tablename__ = "push_deliveries"
     __table_args__ = (
-        # Claiming: the due open deliveries, oldest first.
-        Index("ix_push_deliveries_claim", "status", "next_attempt_at"),
+        # Claiming: the due open deliveries, highest priority first, then oldest.
+        Index("ix_push_deliveries_claim", "status", "priority", "next_attempt_at"),
         Index("ix_push_deliveries_alert_user", "alert_id", "user_id"),
     )
 
@@ -68,6 +71,7 @@ class Delivery(SQLModel, table=True):
     area_id: int | None = Field(default=None)
     role: str = Field(default=ROLE_MEMBER, max_length=16)
     kind: str = Field(default=KIND_ALERT, max_length=16)
+    priority: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     status: str = Field(default=PENDING, max_length=16)
     attempts: int = Field(default=0)
     next_attempt_at: datetime = Field(default_factory=utcnow)

@@ -13,19 +13,25 @@ import asyncio
 import json
 import logging
 import os
-import random
 import re
 import threading
-import time
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from email.utils import parsedate_to_datetime
 from hashlib import sha256
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 
+from watch.push.retry import (  # noqa: F401  (re-exported: the sender's public API)
+    CircuitBreaker,
+    SendResult,
+    SendStatus,
+    backoff_delay,
+    classify,
+    parse_retry_after,
+    service_trouble,
+)
 from watch.push.ece import encrypt_payload  # noqa: F401  (re-exported: the sender's public API)
 from watch.push.endpoints import InvalidSubscription, UnsafeAddress, b64url
 from watch.push import transport
@@ -101,74 +107,6 @@ class PushMessage:
         return replace(self, payload=payload)
 
 
-# -- Results and retry policy -----------------------------------------------------------
-SendStatus = Literal["sent", "gone", "too_large", "retry", "rejected", "failed"]
-
-
-@dataclass(frozen=True, slots=True)
-class SendResult:
-    """Outcome of one push: what the caller should do next and why."""
-
-    status: SendStatus
-    http_status: int | None = None
-    retry_after: float | None = None
-    reason: str = ""
-
-    @property
-    def ok(self) -> bool:
-        """True when the push service accepted the message."""
-        return self.status == "sent"
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Parse Retry-After (delta-seconds or HTTP-date) into seconds from now, or None."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(int(value))
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
-
-
-def backoff_delay(
-    attempt: int,
-    retry_after: float | None = None,
-    *,
-    base: float = 2.0,
-    cap: float = 600.0,
-    rng: random.Random | None = None,
-) -> float:
-    """Exponential backoff with full jitter for retry number `attempt` (0-based); Retry-After is a floor."""
-    ceiling = min(cap, base * (2 ** min(max(attempt, 0), 32)))
-    # Full jitter spreads retries from many workers so they do not hit the service in waves.
-    delay = (rng or random).uniform(0, ceiling)
-    return max(delay, retry_after) if retry_after is not None else delay
-
-
-def classify(status: int, headers: Mapping[str, str], body: bytes = b"") -> SendResult:
-    """Map a push service response (status, lower-case headers, body) to a SendResult."""
-    text = body[:200].decode("utf-8", "replace")
-    if 200 <= status < 300:
-        return SendResult("sent", status)
-    if status in (404, 410):
-        return SendResult("gone", status, reason="subscription expired or unsubscribed")
-    if status == 413:
-        return SendResult("too_large", status, reason="payload too large for the push service")
-    if status == 429 or status >= 500 or status == 408:
-        return SendResult("retry", status, parse_retry_after(headers.get("retry-after")), text)
-    if status in (400, 401, 403):
-        return SendResult("rejected", status, reason=text or "request refused by the push service")
-    if 300 <= status < 400:
-        return SendResult("failed", status, reason="push service redirected; redirects are never followed")
-    return SendResult("failed", status, reason=text or f"unexpected HTTP status {status}")
-
-
 # Request target and Host: visible ASCII only, so nothing can be smuggled into the request head.
 _TARGET = re.compile(r"/[!-~]*")
 _VISIBLE = re.compile(r"[!-~]+")
@@ -198,6 +136,9 @@ class PushSender:
         timeout: float = 10.0,
         allow_insecure_hosts: Iterable[str] = (),
         dns_cache_seconds: float = 30.0,
+        breaker_threshold: int = 5,
+        breaker_cooldown: float = 1.0,
+        breaker_max_cooldown: float = 30.0,
     ) -> None:
         self.signer = signer
         self.per_host_concurrency = max(1, per_host_concurrency)
@@ -213,6 +154,16 @@ class PushSender:
         self._pools: dict[tuple[str, str, int], OriginPool] = {}
         self._resolver: Resolver | None = None
         self._connections: asyncio.Semaphore | None = None
+        self._breaker_settings = (breaker_threshold, breaker_cooldown, breaker_max_cooldown)
+        self._breakers: dict[tuple[str, str, int], CircuitBreaker] = {}
+
+    def breaker(self, key: tuple[str, str, int]) -> CircuitBreaker:
+        """The circuit breaker of one push service (scheme, host, port)."""
+        breaker = self._breakers.get(key)
+        if breaker is None:
+            threshold, cooldown, cap = self._breaker_settings
+            breaker = self._breakers.setdefault(key, CircuitBreaker(threshold=threshold, cooldown=cooldown, max_cooldown=cap))
+        return breaker
 
     # -- the event loop thread -------------------------------------------------------
     def _ensure_loop(self) -> asyncio.AbstractEventLoop:
@@ -283,6 +234,16 @@ class PushSender:
 
     async def _deliver(self, message: PushMessage, prepared: tuple[_Route, bytes, str]) -> SendResult:
         route, request, note = prepared
+        breaker = self.breaker(route.key)
+        admitted, probe, wait = breaker.admit()
+        if not admitted:
+            # The service is down: do not add to its load; try again when the breaker probes.
+            return SendResult("retry", retry_after=wait, reason="push service unavailable: paused after repeated errors")
+        result = await self._exchange(route, request, note)
+        breaker.record(service_trouble(result), probe)
+        return result
+
+    async def _exchange(self, route: _Route, request: bytes, note: str) -> SendResult:
         origin = route.origin
         try:
             response = await self._pool(route).request(request, self._timeout)

@@ -10,6 +10,7 @@ DNS-rebinding window between the check and the connect.
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import ssl
 import time
@@ -21,6 +22,9 @@ from watch.push.endpoints import IPAddress, check_resolved_addresses
 KEEPALIVE_SECONDS = 60.0
 MAX_HEAD_BYTES = 64 * 1024
 MAX_BODY_BYTES = 256 * 1024  # push services answer with a few bytes; more is a broken peer
+
+
+_HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
 
 
 class TransportError(Exception):
@@ -86,12 +90,14 @@ def parse_response(buf: bytes | bytearray, eof: bool) -> tuple[Response, int, bo
         return Response(status, headers, b""), pos, keep_alive
     coding = headers.get("transfer-encoding")
     if coding is not None:
-        if coding.lower().rsplit(",", 1)[-1].strip() != "chunked":
+        # Only plain chunked: "gzip, chunked" would hand back a body still encoded.
+        if coding.strip().lower() != "chunked":
             raise RemoteProtocolError(f"unsupported Transfer-Encoding {coding!r}")
         return _parse_chunked(buf, pos, eof, status, headers, keep_alive)
     length = headers.get("content-length")
     if length is not None:
-        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+        # ASCII digits only: "²".isdigit() is True and int("²") raises.
+        if not (length.isascii() and length.isdigit()) or int(length) > MAX_BODY_BYTES:
             raise RemoteProtocolError(f"bad Content-Length {length[:20]!r}")
         if len(buf) - pos < int(length):
             if eof:
@@ -110,11 +116,11 @@ def _parse_chunked(buf, pos, eof, status, headers, keep_alive):
         nl = buf.find(b"\r\n", pos)
         if nl < 0:
             break
-        size_text = bytes(buf[pos:nl]).split(b";", 1)[0].strip()
-        try:
-            size = int(size_text, 16)
-        except ValueError:
-            raise RemoteProtocolError(f"bad chunk size {size_text[:20]!r}") from None
+        size_text = bytes(buf[pos:nl]).split(b";", 1)[0].strip(b" \t")
+        # Hex digits only: int() would also take "0x2", "+2" and "1_0".
+        if not _HEX.fullmatch(size_text):
+            raise RemoteProtocolError(f"bad chunk size {size_text[:20]!r}")
+        size = int(size_text, 16)
         if size < 0 or len(body) + size > MAX_BODY_BYTES:
             raise RemoteProtocolError("bad or too large chunk")
         if size == 0:
@@ -181,6 +187,10 @@ class _Connection(asyncio.Protocol):
             parsed = parse_response(self._buf, self._eof)
         except RemoteProtocolError as exc:
             self._waiter.set_exception(exc)
+            self.close()
+            return
+        except Exception as exc:  # a parser bug must cost this request, never stall it until the timeout
+            self._waiter.set_exception(RemoteProtocolError(f"unparseable response: {type(exc).__name__}"))
             self.close()
             return
         if parsed is not None:

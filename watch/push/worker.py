@@ -2,8 +2,9 @@
 
 Any number of workers share the table: on PostgreSQL the claim skips rows other
 workers hold (FOR UPDATE SKIP LOCKED); on SQLite a single in-process worker does
-the work. A claim is a lease: if a worker dies, its rows become claimable again
-once claimed_until has passed. Workers wake on NOTIFY (PostgreSQL) or an Event
+the work. A claim is a short lease, renewed while the batch is on the wire (a
+heartbeat): if a worker dies, its one batch becomes claimable again once
+claimed_until has passed. Police deliveries are claimed first. Workers wake on NOTIFY (PostgreSQL) or an Event
 set after commit (this process), and poll as a fallback.
 """
 from __future__ import annotations
@@ -15,6 +16,8 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import timedelta
 from dataclasses import dataclass, field
 
 from flask import Flask
@@ -58,6 +61,9 @@ def make_sender(app: Flask) -> PushSender:
         per_host_concurrency=int(cfg["PUSH_PER_HOST_CONCURRENCY"]),
         timeout=float(cfg["PUSH_TIMEOUT_SECONDS"]),
         allow_insecure_hosts=cfg.get("PUSH_ALLOW_INSECURE_HOSTS") or (),
+        breaker_threshold=int(cfg["PUSH_BREAKER_FAILURES"]),
+        breaker_cooldown=float(cfg["PUSH_BREAKER_COOLDOWN_SECONDS"]),
+        breaker_max_cooldown=float(cfg["PUSH_BREAKER_MAX_COOLDOWN_SECONDS"]),
     )
 
 
@@ -80,7 +86,7 @@ class Worker:
         self.idle = threading.Event()  # set while the loop waits for work (tests wait on it)
         self._batches = itertools.count(1)
         self._listen = None
-        self._pipeline = ThreadPoolExecutor(max_workers=1, thread_name_prefix="push-pipeline")
+        self._pipeline = ThreadPoolExecutor(max_workers=1, thread_name_prefix="push-send")
         self.sent = 0
 
     # -- one batch --------------------------------------------------------------
@@ -89,24 +95,23 @@ class Worker:
         batch = self._take(limit)
         if batch is None:
             return 0
-        self._finish(*batch, self._send(batch[1]))
+        self._finish(*batch, self._send_leased(*batch))
         return len(batch[1])
 
     def pump(self, *, periodic: bool = False) -> int:
-        """Work while there is work (with periodic, run due watch.tasks between batches)."""
-        handled, batch = 0, self._take()
-        while batch is not None:
-            if self.stopping.is_set():
-                self._release(batch[0])
+        """Work while there is work (with periodic, run due watch.tasks between batches).
+
+        Only the batch on the wire is claimed, and its lease is renewed while it is
+        sent, so a killed worker strands at most one batch, for one short lease.
+        """
+        handled = 0
+        while not self.stopping.is_set():
+            batch = self._take()
+            if batch is None:
                 break
-            future = self._pipeline.submit(self._send, batch[1])
-            try:
-                following = self._take()
-            finally:
-                results = future.result()
-            self._finish(*batch, results)
-            handled += len(batch[1])
-            batch = following
+            token, jobs = batch
+            self._finish(token, jobs, self._send_leased(token, jobs))
+            handled += len(jobs)
             if periodic:
                 tasks.run_due(self.app)
         return handled
@@ -121,11 +126,23 @@ class Worker:
                 return None
             return token, load_jobs(session, token)
 
-    def _release(self, token: str) -> None:
-        # Stopping with a batch claimed but unsent: hand it back now rather than after the lease.
+    def _send_leased(self, token: str, jobs: list[Job]) -> list[SendResult | None]:
+        """Send a batch; while it is on the wire, renew its lease every third of the lease (the heartbeat)."""
+        lease = float(self.app.config["PUSH_LEASE_SECONDS"])
+        future = self._pipeline.submit(self._send, jobs)
+        while True:
+            try:
+                return future.result(timeout=lease / 3)
+            except FutureTimeout:
+                self.renew(token, lease)
+
+    def renew(self, token: str, lease: float) -> int:
+        """Extend the lease of the deliveries this worker holds under token; returns how many."""
         t = Delivery.__table__
         with session_scope(self.app) as session:
-            session.execute(update(t).where(t.c.claimed_by == token).values(claimed_by=None, claimed_until=None))
+            result = session.execute(update(t).where(t.c.claimed_by == token)
+                                     .values(claimed_until=utcnow() + timedelta(seconds=lease)))
+            return max(result.rowcount or 0, 0)
 
     def _send(self, jobs: list[Job]) -> list[SendResult | None]:
         to_send = [j.message for j in jobs if j.message is not None]
@@ -142,8 +159,8 @@ class Worker:
                              "attempts": job.attempts, "next_attempt_at": now, "last_status": None,
                              "reason": job.skip_reason, "sent_at": None, "shrunk": job.shrunk})
                 continue
-            row = outcome(job, result, now=now, max_attempts=int(cfg["PUSH_MAX_ATTEMPTS"]),
-                          base=float(cfg["PUSH_BACKOFF_BASE_SECONDS"]), cap=float(cfg["PUSH_BACKOFF_CAP_SECONDS"]))
+            row = outcome(job, result, now=now, base=float(cfg["PUSH_BACKOFF_BASE_SECONDS"]),
+                          cap=float(cfg["PUSH_BACKOFF_CAP_SECONDS"]), floor=float(cfg["PUSH_BACKOFF_FLOOR_SECONDS"]))
             rows.append(row)
             if result.status == "gone" and job.subscription_id is not None:
                 gone.add(job.subscription_id)
