@@ -1,7 +1,7 @@
 """push delivery priority (police first)
 
 Revision ID: a3c1e7d2f901
-Revises: bb0c03fce4d9
+Revises: 93228d334c8c
 Create Date: 2026-11-30 15:20:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'a3c1e7d2f901'
-down_revision = 'bb0c03fce4d9'
+down_revision = '93228d334c8c'
 branch_labels = None
 depends_on = None
 
