@@ -15,5 +15,13 @@ def init_app(app: Flask) -> None:
     for bp in (picture_views.bp, picture_views.public_bp, report_views.bp, meeting_views.bp, setup_views.bp, api.bp):
         app.register_blueprint(bp)
     hooks.connect()
+    app.jinja_env.globals.update(est_num=_number, est_signed=lambda v: ("+" if v > 0 else "−" if v < 0 else "±") + _number(abs(v)))
     tasks.register(app, "est-retention", app.config["EST_RETENTION_CHECK_SECONDS"], hooks.retention_task)
     tasks.register(app, "est-reminders", app.config["EST_REMINDER_CHECK_SECONDS"], reminders.reminder_task)
+
+
+def _number(value) -> str:
+    """A count or an average in the user's locale (0,5 in Swedish)."""
+    from flask_babel import format_decimal
+
+    return format_decimal(round(value, 2), format="#,##0.##")

@@ -12,6 +12,8 @@ from watch.est.models import COUNTED, EstReport, EstReportZone
 from watch.est.picture.compute import zone_names
 from watch.est.rules import weeks
 
+PERIOD_LABELS = {"Q1": _l("Quarter 1"), "Q2": _l("Quarter 2"), "Q3": _l("Quarter 3"), "Q4": _l("Quarter 4"),
+                 "T1": _l("Tertial 1"), "T2": _l("Tertial 2"), "T3": _l("Tertial 3"), "year": _l("Whole year")}
 PERIODS = {"Q1": (1, 3), "Q2": (4, 6), "Q3": (7, 9), "Q4": (10, 12), "T1": (1, 4), "T2": (5, 8), "T3": (9, 12), "year": (1, 12)}
 
 

@@ -61,26 +61,29 @@ def heat(matrix: list[list[int]], row_labels: list[str], title: str, *, cell: in
     return _svg(width, height, body, title)
 
 
-def cells(counts: list[tuple[str, int]], title: str, *, size: int = 300) -> Markup:
-    """The hot-spot grid: cells placed by row and column, shaded by count. Never points."""
+def cells(counts: list[tuple[str, int]], title: str, *, size: int = 320, pad: int = 2) -> Markup:
+    """The hot-spot grid: cells placed by row and column (north up), shaded by count, with `pad`
+    empty cells around for context. Never points."""
     if not counts:
-        return _svg(size, 40, [f'<text x="8" y="24" class="chart__label">–</text>'], title)
+        return _svg(size, 40, ['<text x="8" y="24" class="chart__label">–</text>'], title)
     rc = [(tuple(int(v) for v in c.split(":")), n) for c, n in counts]
     rows = [r for (r, _c), _n in rc]
     cols = [c for (_r, c), _n in rc]
-    r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
+    r0, r1, c0, c1 = min(rows) - pad, max(rows) + pad, min(cols) - pad, max(cols) + pad
     span = max(r1 - r0 + 1, c1 - c0 + 1)
-    px = max(4, min(40, size // span))
+    px = max(3, min(32, size // span))
     top = max(n for _k, n in rc)
     width, height = (c1 - c0 + 1) * px + 2, (r1 - r0 + 1) * px + 2
-    body = []
+    body = [f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" class="chart__frame"/>']
     for (r, c), n in rc:
-        x, y = 1 + (c - c0) * px, 1 + (r1 - r) * px  # north up
+        x, y = 1 + (c - c0) * px, 1 + (r1 - r) * px
         body.append(f'<rect x="{x}" y="{y}" width="{px - 1}" height="{px - 1}" class="chart__heat" '
-                    f'fill-opacity="{0.15 + 0.85 * n / top:.2f}"><title>{n}</title></rect>')
+                    f'fill-opacity="{0.2 + 0.8 * n / top:.2f}"><title>{n}</title></rect>')
         if px >= 16:
             body.append(f'<text x="{x + px / 2:.1f}" y="{y + px / 2 + 4:.1f}" text-anchor="middle" class="chart__cellnum">{n}</text>')
-    return _svg(width, height, body, title)
+    t = escape(title)
+    return Markup(f'<svg class="chart chart--cells" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+                  f'aria-label="{t}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>{"".join(body)}</svg>')
 
 
 def category_bars(d: dict, label, title: str) -> Markup:

@@ -128,7 +128,7 @@ def analyse(municipality: str):
         flash(str(exc.message), "error")
         return redirect(url_for(".analyse", municipality=municipality))
     return render_template("est/analysis.html", municipality=municipality, a=a, svg=svg, label=_labels(session, municipality),
-                           periods=list(analysis.PERIODS), weekdays=[str(d) for d in WEEKDAYS])
+                           periods=analysis.PERIOD_LABELS, weekdays=[str(d) for d in WEEKDAYS])
 
 
 EXPORTS = {

@@ -103,7 +103,14 @@ def review_queue(municipality: str):
                            places=places, photos=photos, year=year, week=week, label=categories.label,
                            frozen=service.week_is_frozen(session, municipality, weeks.key(year, week)),
                            pending=sum(1 for r in reports if r.status == SUBMITTED), prev=weeks.shift(year, week, -1),
-                           next=weeks.shift(year, week, 1))
+                           next=weeks.shift(year, week, 1), setting_labels=categories.SETTINGS,
+                           band_labels=categories.PEOPLE_BANDS, org_names=_org_names(session, municipality))
+
+
+def _org_names(session, municipality: str) -> dict[int, str]:
+    from watch.organisations.models import Organisation
+
+    return dict(session.exec(select(Organisation.id, Organisation.name).where(Organisation.municipality == municipality)).all())
 
 
 @bp.post("/review/<int:report_id>")
