@@ -183,3 +183,9 @@ EST_REMINDER_HOURS = 24  # reminders go out this long before the cut-off
 EST_REMINDER_CHECK_SECONDS = 900
 EST_PHOTO_DIR = None  # default: <instance>/est-photos
 EST_MAX_PHOTOS = 4
+
+# --- Boat watch (watch.boats): away notices (grannlapp) ---
+AWAY_MAX_DAYS = 180  # a longer absence is refused: it is not a grannlapp any more
+AWAY_MAX_AHEAD_DAYS = 365  # an absence may be announced at most this far ahead
+AWAY_KEEP_DAYS = 3  # a notice deletes itself this many days after the return
+AWAY_PURGE_EVERY_SECONDS = 3600

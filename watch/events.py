@@ -25,3 +25,9 @@ organisation_deleting = signals.signal("organisation-deleting")
 #: sender: the AreaMembership about to be deleted (the person leaves or is
 #: removed); kwargs: session. What the person kept in that area goes with them.
 membership_ending = signals.signal("membership-ending")
+
+#: sender: the Alert being fanned out; kwargs: session, area_ids, extra (a dict
+#: user id -> area id that receivers add to). The push domain also delivers to
+#: these people, whatever their preferences: e.g. an absent household and the
+#: neighbours helping it while it is away.
+alert_extra_audience = signals.signal("alert-extra-audience")

@@ -1,4 +1,4 @@
-"""Boat watch (båtsamverkan): the boat register with its engines and photos.
+"""Boat watch (båtsamverkan): the boat register, theft alerts, away notices (for both kinds of area).
 
 Boats belong to a boat-watch area; who may see them is the area's rule
 ("boats": its contact representatives and police, admins) plus the owner.
@@ -7,9 +7,24 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the boats domain: tables, data hooks, pages, API."""
-    from watch.boats import api, hooks, models, views  # noqa: F401  (models: tables for the metadata)
+    """Register the boats domain: tables, data hooks, pages, API, periodic purge."""
+    from watch import tasks
+    from watch.boats import api, hooks, models, theft, views  # noqa: F401  (models: tables for the metadata)
+    from watch.boats.away import hooks as away_hooks
+    from watch.boats.away import models as away_models  # noqa: F401
+    from watch.boats.away import views as away_views
 
     hooks.connect()
+    away_hooks.connect()
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(away_views.bp)
+    tasks.register(app, "boats.away_purge", app.config["AWAY_PURGE_EVERY_SECONDS"], purge_away_notices)
+
+
+def purge_away_notices(app: Flask) -> int:
+    """Periodic task: delete away notices a few days after the return (AWAY_KEEP_DAYS)."""
+    from watch.boats.away import service
+    from watch.db import get_session
+
+    return service.purge(get_session())  # the task runner provides the app context

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import and_, case, event, func, insert, literal, not_, or_, select, text
 from sqlmodel import Session
 
+from watch import events
 from watch.accounts.models import User
 from watch.areas.models import Area, AreaMembership, AreaRole, AreaStatus
 from watch.db import utcnow
@@ -90,6 +91,24 @@ def fan_out_escalation(session: Session, alert, area: Area, police_ids: list[int
     return _insert(session, query)
 
 
+def fan_out_users(session: Session, alert, users: dict[int, int], *, now=None) -> int:
+    """Deliveries for these users' devices (user id -> area id) not yet targeted by the alert, whatever their preferences."""
+    ids = sorted(int(u) for u in users if u != alert.author_id)
+    if not ids:
+        return 0
+    now = now or utcnow()
+    s = PushSubscription
+    targeted = select(Delivery.id).where(Delivery.alert_id == alert.id, Delivery.subscription_id == s.id).exists()
+    area = case({u: int(users[u]) for u in ids}, value=s.user_id)
+    query = (
+        select(literal(alert.id, Delivery.__table__.c.alert_id.type), s.id, s.user_id, area,
+               literal(ROLE_MEMBER, Delivery.__table__.c.role.type),
+               literal(PRIORITY[ROLE_MEMBER], Delivery.__table__.c.priority.type), *_constants(alert.id, KIND_ALERT, now))
+        .select_from(s).where(s.user_id.in_(ids), not_(targeted))
+    )
+    return _insert(session, query)
+
+
 def _insert(session: Session, query) -> int:
     # rowcount of INSERT ... SELECT is only kept when asked for (SQLAlchemy 2.x).
     result = session.execute(insert(Delivery.__table__).from_select(COLUMNS, query)
@@ -119,9 +138,17 @@ def announce(session: Session) -> None:
     event.listen(session, "after_soft_rollback", _after_rollback, once=True)
 
 
+def fan_out_all(session: Session, alert, area_ids) -> int:
+    """The areas' members by their preferences, plus whoever other domains add (events.alert_extra_audience)."""
+    count = fan_out(session, alert, area_ids)
+    extra: dict[int, int] = {}
+    events.alert_extra_audience.send(alert, session=session, area_ids=list(area_ids), extra=extra)
+    return count + fan_out_users(session, alert, extra)
+
+
 def on_alert_posted(alert, session, area_ids=(), **_kw) -> None:
     """Receiver of watch.events.alert_posted: store deliveries, wake the workers after commit."""
-    count = fan_out(session, alert, area_ids)
+    count = fan_out_all(session, alert, area_ids)
     if count:
         announce(session)
         from watch.push.worker import ensure_inprocess_worker
