@@ -151,6 +151,7 @@ KINDS = ("query", "endpoint", "frozen")
 
 def measure(app, who: str, queries: int, kind: str) -> tuple[float, float, float, int]:
     """(p50 ms, p95 ms, mean rows, full GCs) of the query or the endpoint over random viewports."""
+    from watch.accounts import sessions
     from watch.accounts.models import User
     from watch.alerts.query import list_alerts
     from watch.db import session_scope
@@ -169,7 +170,7 @@ def measure(app, who: str, queries: int, kind: str) -> tuple[float, float, float
         user = session.get(User, 1 if who == "admin" else 2)
         client = app.test_client()
         with client.session_transaction() as cookie:
-            cookie["_user_id"], cookie["_fresh"] = user.get_id(), True
+            cookie["_user_id"], cookie["_fresh"] = sessions.start(session, user), True
         for q, bbox in enumerate(viewports(who, queries + 5)):
             if q == 5:  # after the warm-up
                 gc.callbacks.append(count_gc)

@@ -27,6 +27,7 @@ from sqlmodel import SQLModel  # noqa: E402
 
 from tests.push.procs import ServiceProcess  # noqa: E402
 from watch import create_app  # noqa: E402
+from watch.accounts import sessions  # noqa: E402
 from watch import db as wdb  # noqa: E402
 
 BOX = (17.000, 58.750, 17.010, 58.755)
@@ -126,7 +127,7 @@ def run(app, svc, opts) -> None:
 
         client = app.test_client()
         with client.session_transaction() as sess:
-            sess["_user_id"], sess["_fresh"] = poster.get_id(), True
+            sess["_user_id"], sess["_fresh"] = sessions.start(session, poster), True
 
         def post(where) -> float:
             lon, lat = (where[0] + where[2]) / 2, (where[1] + where[3]) / 2

@@ -35,6 +35,8 @@ RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_ENABLED = True
 RATELIMIT_LOGIN = "10 per minute;100 per day"
 RATELIMIT_REGISTER = "5 per minute;50 per day"
+# "Forgot your password?" and re-sent confirmation links: per client and per address.
+RATELIMIT_RESET = "5 per 15 minutes;20 per day"
 
 # Passwords (argon2id); the suite lowers the cost.
 PASSWORD_MIN_LENGTH = 10
@@ -171,6 +173,10 @@ MAIL_MAX_ATTEMPTS = 12  # then the message fails for good and admins are told
 MAIL_BACKOFF_BASE_SECONDS = 30.0
 MAIL_BACKOFF_CAP_SECONDS = 3600.0
 MAIL_RETENTION_DAYS = 30  # sent and failed messages are deleted after this
+
+# Links in account e-mail (watch.accounts.links).
+ACCOUNTS_RESET_LINK_MINUTES = 60  # a password reset link works once, this long
+ACCOUNTS_CONFIRM_LINK_DAYS = 7  # an address confirmation link
 
 # --- EST lägesbild (watch.est) ---
 EST_RETENTION_DAYS = 3 * 365 + 1  # reports are purged after this; frozen pictures keep aggregates only

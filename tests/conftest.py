@@ -21,6 +21,7 @@ from sqlmodel import SQLModel
 
 from watch import create_app
 from watch import db as wdb
+from watch.db import utcnow
 
 PG_URL = os.environ.get("WATCH_TEST_DATABASE_URL")
 PASSWORD = "korv med bröd och senap"
@@ -142,7 +143,10 @@ def session(app):
 
 @pytest.fixture
 def make_user(app, session):
-    """Factory: make_user(police=True, admin=True, municipality=..., email=..., name=...)."""
+    """Factory: make_user(police=True, admin=True, municipality=..., email=..., name=...).
+
+    Users have a confirmed e-mail address unless made with email_verified_at=None.
+    """
     from watch.accounts import service
 
     def make(email=None, name=None, password=PASSWORD, police=False, admin=False, municipality=None, **extra):
@@ -150,6 +154,7 @@ def make_user(app, session):
         user = service.register(session, email=email or f"user{n}@example.se", display_name=name or f"Person {n}", password=password)
         user.is_police, user.is_admin = police, admin
         user.municipality = municipality
+        user.email_verified_at = utcnow()
         for key, value in extra.items():
             setattr(user, key, value)
         session.add(user)
@@ -170,9 +175,12 @@ class Auth:
         return self.client.post("/account/login", data={"email": user.email, "password": password, "remember": "y" if remember else ""})
 
     def as_user(self, user):
-        """Fast path: put the user in the session cookie directly."""
+        """Fast path: start a server-side session and put it in the cookie directly."""
+        from watch.accounts import sessions
+
+        identity = sessions.start(wdb.get_session(), user)
         with self.client.session_transaction() as sess:
-            sess["_user_id"] = user.get_id()
+            sess["_user_id"] = identity
             sess["_fresh"] = True
         return user
 

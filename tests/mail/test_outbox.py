@@ -118,7 +118,17 @@ def test_a_temporary_refusal_is_retried_and_then_delivered_once(app, session, sm
     assert {(r.status, r.attempts) for r in rows} == {(SENT, 1)}
 
 
+def _forget_confirmations(session):
+    """make_user() queues a confirmation link per account; these tests count only their own."""
+    from sqlalchemy import delete
+
+    session.exec(delete(OutboxMessage).where(OutboxMessage.kind == "confirm_email"))
+    session.commit()
+
+
 def test_a_permanent_refusal_fails_for_good_and_admins_see_it(app, session, client, auth, make_user, smtp):
+    member, admin = make_user(), make_user(admin=True)
+    _forget_confirmations(session)
     _queue(session, 1)
     session.commit()
     smtp.inbox.refuse = "554 5.7.1 Rejected as spam"
@@ -126,9 +136,9 @@ def test_a_permanent_refusal_fails_for_good_and_admins_see_it(app, session, clie
     row = session.exec(select(OutboxMessage)).one()
     session.refresh(row)
     assert row.status == FAILED and "554" in row.last_error
-    auth.as_user(make_user())
+    auth.as_user(member)
     assert client.get("/admin/mail/").status_code == 403
-    auth.as_user(make_user(admin=True))
+    auth.as_user(admin)
     page = client.get("/admin/mail/")
     assert page.status_code == 200 and "anna0@example.se" in page.text and "554" in page.text
     smtp.inbox.refuse = None
@@ -188,6 +198,7 @@ def test_deleting_a_user_deletes_their_mail_and_export_lists_it(app, session, ma
     from watch.accounts import service
 
     user = make_user()
+    _forget_confirmations(session)
     mail.queue(session, to=user.email, user=user, subject="Till dig", text="x", kind="test")
     _queue(session, 1)
     session.commit()

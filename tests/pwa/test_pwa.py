@@ -139,7 +139,8 @@ def test_session_probe_token_passes_csrf(config, make_user):
         from watch.accounts import service
         user = service.register(wdb.get_session(), email="probe@example.se", display_name="Probe", password="korv med bröd och senap")
         wdb.get_session().commit()
-        uid = user.get_id()
+        from watch.accounts import sessions
+        uid = sessions.start(wdb.get_session(), user)
     with c.session_transaction() as sess:
         sess["_user_id"] = uid
         sess["_fresh"] = True

@@ -4,7 +4,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register auth, the blueprints and the CLI."""
-    from watch.accounts import admin, api, auth, cli, views
+    from watch.accounts import admin, api, auth, cli, link_views, views  # noqa: F401 (link_views adds routes to views.bp)
 
     auth.init_app(app)
     app.register_blueprint(views.bp)

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from flask import Flask, g
+from flask import session as flask_session
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager
+from flask_login import LoginManager, login_user, logout_user
 
+from watch.accounts import sessions
 from watch.accounts.models import User
 from watch.db import get_session
 from watch.errors import envelope
@@ -18,14 +20,25 @@ login_manager.session_protection = "basic"
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    uid, _, version = user_id.partition(":")
-    if not uid.isdigit():
-        return None
-    user = get_session().get(User, int(uid))
-    if user is None or str(user.session_version) != version:
-        return None
-    return user
+def _load_user(identity: str) -> User | None:
+    # The cookie names one server-side session (watch.accounts.sessions):
+    # logout, log out everywhere and a password reset end it for good.
+    return sessions.load(get_session(), identity)
+
+
+def log_in(user: User, *, remember: bool = False) -> None:
+    """Start a server-side session for the user and put it in the cookie(s)."""
+    login_user(user, remember=remember)
+    # Flask-Login stores get_id() and copies session["_user_id"] into the
+    # remember cookie after the request: both name this session only.
+    flask_session["_user_id"] = sessions.start(get_session(), user)
+
+
+def log_out() -> None:
+    """End this browser's session on the server and clear the cookie."""
+    sessions.end(get_session(), flask_session.get("_user_id"))
+    logout_user()
+    flask_session.clear()
 
 
 @login_manager.unauthorized_handler
@@ -57,7 +70,10 @@ def _token_user():
 
 
 def init_app(app: Flask) -> None:
-    """Attach flask-login and token auth."""
+    """Attach flask-login and token auth; purge old login sessions periodically."""
+    from watch import tasks
+
     login_manager.init_app(app)
+    tasks.register(app, "accounts.sessions.purge", 3600, sessions.purge)
     # Token auth must run before the CSRF check (security._protect).
     app.before_request_funcs.setdefault(None, []).insert(0, _token_user)

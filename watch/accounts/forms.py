@@ -71,3 +71,26 @@ class RoleForm(FlaskForm):
     role = SelectField(choices=[("police", "police"), ("admin", "admin")])
     on = SelectField(choices=[("1", "1"), ("0", "0")])
     municipality = StringField(validators=[Optional(), Length(max=80)])
+
+
+class ForgotForm(FlaskForm):
+    """Ask for a password reset link."""
+
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+
+
+class ResetForm(FlaskForm):
+    """Choose a new password from a reset link."""
+
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+
+
+class EmailChangeForm(FlaskForm):
+    """Change the e-mail address (confirmed by a link to the new one)."""
+
+    email = EmailField(_l("New e-mail address"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=256)])

@@ -28,6 +28,8 @@ class User(UserMixin, SQLModel, table=True):
     # Police contacts serve a municipality: its new areas reach their queue.
     municipality: str | None = Field(default=None, max_length=80, index=True)
     locale: str | None = Field(default=None, max_length=8)
+    # Set when a link sent to `email` was followed; roles and e-mail notices need it.
+    email_verified_at: datetime | None = None
     # Bumped on password change and logout-everywhere; part of the session id.
     session_version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow)
@@ -56,3 +58,18 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+
+
+class LoginSession(SQLModel, table=True):
+    """One logged-in browser: logout deletes it, so a copied cookie stops working.
+
+    The cookie holds `<user id>:<session_version>:<key>`; only the key's hash
+    is stored. Bumping the user's session_version ends every session at once.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    key_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, index=True)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from watch import events
+from watch.accounts import links, sessions
 from watch.accounts.models import ApiToken, User
 from watch.accounts.passwords import burn_time, hash_password, password_problem, verify_password
 from watch.db import utcnow
@@ -52,7 +53,7 @@ def get_by_email(session: Session, email: str) -> User | None:
 
 
 def register(session: Session, *, email: str, display_name: str, password: str, phone: str | None = None) -> User:
-    """Create a member account; commits."""
+    """Create a member account and queue the link that confirms its address; commits."""
     email = normalise_email(email)
     name = _clean_name(display_name)
     problem = password_problem(password, email=email, name=name)
@@ -63,6 +64,8 @@ def register(session: Session, *, email: str, display_name: str, password: str, 
     user = User(email=email, display_name=name, phone=_clean_phone(phone), password_hash=hash_password(password))
     session.add(user)
     try:
+        session.flush()
+        links.queue_confirmation(session, user)  # sent only if the account is committed
         session.commit()
     except IntegrityError:  # a concurrent registration won the race
         session.rollback()
@@ -92,8 +95,13 @@ def change_password(session: Session, user: User, *, current: str, new: str) -> 
     if problem:
         raise ServiceError("password_weak", problem, 422, field="new_password")
     user.password_hash = hash_password(new)
-    user.session_version += 1
-    session.add(user)
+    sessions.end_all(session, user)
+    session.commit()
+
+
+def log_out_everywhere(session: Session, user: User) -> None:
+    """End every browser session of the user, this one included (API tokens stay). Commits."""
+    sessions.end_all(session, user)
     session.commit()
 
 
@@ -138,6 +146,7 @@ def export_data(session: Session, user: User) -> dict:
             "roles": user.roles,
             "municipality": user.municipality,
             "locale": user.locale,
+            "email_verified_at": user.email_verified_at.isoformat() if user.email_verified_at else None,
             "created_at": user.created_at.isoformat(),
             "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
         },
@@ -161,6 +170,8 @@ def set_role(session: Session, *, user: User, role: str, on: bool, municipality:
         admins = session.exec(select(func.count()).select_from(User).where(User.is_admin)).one()
         if admins <= 1:
             raise ServiceError("last_admin", _l("The last admin cannot lose the admin role."), 409)
+    if on:
+        links.require_verified(user)
     setattr(user, f"is_{role}", on)
     if role == "police" and municipality is not None:
         user.municipality = municipality.strip() or None

@@ -5,9 +5,10 @@ import json
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from watch.accounts import service
+from watch.accounts import service, sessions
+from watch.accounts.auth import log_in, log_out
 from watch.accounts.forms import DeleteForm, LoginForm, PasswordForm, PlainForm, ProfileForm, RegisterForm, TokenForm
 from watch.db import get_session
 from watch.errors import ServiceError
@@ -44,7 +45,7 @@ def register():
         except ServiceError as exc:
             show_refusal(form, exc)
         else:
-            login_user(user)
+            log_in(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
             return redirect(url_for("main.index"))
     status = 422 if form.errors else 200
@@ -63,7 +64,7 @@ def login():
             flash(_("Wrong e-mail or password."), "error")
         else:
             session.clear()
-            login_user(user, remember=form.remember.data)
+            log_in(user, remember=form.remember.data)
             if user.locale:
                 session["lang"] = user.locale
             return redirect(_safe_next(form.next.data))
@@ -75,8 +76,7 @@ def login():
 def logout():
     """Log out (POST with CSRF, so no link can log anyone out)."""
     PlainForm()  # the CSRF check already ran in before_request
-    logout_user()
-    session.clear()
+    log_out()
     flash(_("You are logged out."), "info")
     response = redirect(url_for("main.index"))
     # Tells the service worker to drop cached pages of this user.
@@ -103,7 +103,21 @@ def profile():
             session["lang"] = form.locale.data
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form), 422 if form.errors else 200
+    live = sessions.count(get_session(), current_user)
+    return render_template("accounts/profile.html", form=form, live_sessions=live), 422 if form.errors else 200
+
+
+@bp.post("/logout-everywhere")
+@login_required
+def logout_everywhere():
+    """End every session of this user on every device, this one included."""
+    PlainForm()
+    service.log_out_everywhere(get_session(), current_user)
+    log_out()
+    flash(_("You are logged out on all devices. API tokens still work; revoke them under API tokens."), "info")
+    response = redirect(url_for("accounts.login"))
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -117,7 +131,7 @@ def password():
         except ServiceError as exc:
             show_refusal(form, exc)
         else:
-            login_user(current_user._get_current_object())  # re-issue this session with the new version
+            log_in(current_user._get_current_object())  # a new session here; the others have ended
             flash(_("Your password is changed. Other devices have been logged out."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form), 422 if form.errors else 200
@@ -134,8 +148,7 @@ def delete():
         except ServiceError as exc:
             show_refusal(form, exc)
         else:
-            logout_user()
-            session.clear()
+            log_out()
             flash(_("Your account and your data have been deleted."), "info")
             return redirect(url_for("main.index"))
     return render_template("accounts/delete.html", form=form), 422 if form.errors else 200

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
+from watch.accounts.links import require_verified
 from watch.areas import geometry, outline
 from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus, OutlineChangeStatus
 from watch.areas.service import allowed, get_area_for, is_municipality_police, membership_of
@@ -55,6 +56,7 @@ def create_area(session: Session, user, *, kind, name: str, municipality: str, g
     """Register an area (pending); the registrant becomes its first contact representative. Commits."""
     if user is None or getattr(user, "id", None) is None:
         raise ServiceError("login_required", _l("Please log in first."), 401)
+    require_verified(user, _l("Confirm your e-mail address before you register an area: you become its contact representative."))
     area = Area(
         kind=_kind(kind),
         name=_text(name, field="name", max_len=120),
@@ -190,6 +192,10 @@ def set_role(session: Session, user, area_id: int, *, user_id: int, role, main: 
     m = session.exec(select(AreaMembership).where(AreaMembership.area_id == area_id, AreaMembership.user_id == user_id)).first()
     if m is None or m.role == AreaRole.police:
         raise ServiceError("not_a_member", _l("That person is not a member of the area."), 422, field="user_id")
+    if role == AreaRole.contact and m.role != AreaRole.contact:
+        from watch.accounts.models import User
+
+        require_verified(session.get(User, user_id))
     if m.role == AreaRole.contact and role == AreaRole.member and len(contacts(session, area_id)) <= 1:
         raise ServiceError("last_contact", _l("An area needs at least one contact representative."), 409)
     m.role = role
