@@ -195,3 +195,9 @@ AWAY_MAX_DAYS = 180  # a longer absence is refused: it is not a grannlapp any mo
 AWAY_MAX_AHEAD_DAYS = 365  # an absence may be announced at most this far ahead
 AWAY_KEEP_DAYS = 3  # a notice deletes itself this many days after the return
 AWAY_PURGE_EVERY_SECONDS = 3600
+
+# --- Safety walks (watch.walks) ---
+WALKS_MEASURE_DUE_DAYS = 183  # a measure's default due date, and the "done within six months" target
+WALKS_PHOTO_DIR = None  # default: <instance>/walk-photos
+WALKS_RETENTION_DAYS = 10 * 365  # walks (with observations, measures, photos) older than this are purged
+WALKS_RETENTION_CHECK_SECONDS = 3600

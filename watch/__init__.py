@@ -22,6 +22,7 @@ DOMAINS = (
     "watch.organisations",
     "watch.mail",
     "watch.est",
+    "watch.walks",
 )
 
 
