@@ -1,7 +1,7 @@
 """walks
 
 Revision ID: b3f2149b8280
-Revises: 7186125226c1
+Revises: a39384f90f5a
 Create Date: 2026-11-30 15:29:49.983001
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlmodel
 
 
 revision = 'b3f2149b8280'
-down_revision = '7186125226c1'
+down_revision = 'a39384f90f5a'
 branch_labels = None
 depends_on = None
 
