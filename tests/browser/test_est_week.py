@@ -12,7 +12,8 @@ from tests.browser.conftest import login, screenshot
 from tests.browser.test_a11y import serious
 
 pytestmark = pytest.mark.browser
-MUNI = "Nyköping"
+# The live app's database lasts the whole run: each test gets a municipality of its own.
+_MUNIS = iter(["Nyköping", "Oxelösund", "Nykvarn", "Nynäshamn", "Trosa", "Gnesta"])
 
 
 @pytest.fixture
@@ -21,8 +22,9 @@ def est_world(db, make_user):
     from watch.est.models import EstDistrict, EstPlace
     from watch.organisations.models import Organisation, OrganisationMembership
 
+    MUNI = next(_MUNIS)
     people = {"coord": make_user(name="Sara Samordnare"), "tekniska": make_user(name="Tore Tekniker"),
-              "hem": make_user(name="Hanna Hem"), "police": make_user(name="Per Polis", police=True)}
+              "hem": make_user(name="Hanna Hem"), "police": make_user(name="Per Polis", police=True, municipality=MUNI)}
 
     def create(s):
         for name, box in (("Centrum", (16.99, 58.74, 17.01, 58.76)), ("Brandholmen", (17.01, 58.74, 17.03, 58.76))):
@@ -42,7 +44,7 @@ def est_world(db, make_user):
         return {k: o.id for k, o in orgs.items()}, place.id
 
     orgs, place_id = db(create)
-    return {"people": people, "orgs": orgs, "place": place_id}
+    return {"people": people, "orgs": orgs, "place": place_id, "muni": MUNI}
 
 
 def _weeks():
@@ -61,6 +63,7 @@ def test_a_week_of_est_on_a_phone(live_app, est_world, new_context):
 
     axe = Axe()
     problems = {}
+    MUNI = est_world["muni"]
     now, this, last, wednesday = _weeks()
     ww = f"{last[1]:02d}"
 
@@ -72,7 +75,7 @@ def test_a_week_of_est_on_a_phone(live_app, est_world, new_context):
         screenshot(page, name, full_page=True)
 
     def phone(who, scheme):
-        page = new_context(color_scheme=scheme).new_page()
+        page = new_context(color_scheme=scheme, timezone_id="Europe/Stockholm").new_page()
         login(page, est_world["people"][who])
         return page
 
@@ -85,8 +88,8 @@ def test_a_week_of_est_on_a_phone(live_app, est_world, new_context):
     tek.select_option("#place_id", str(est_world["place"]))
     tek.select_option("#people_band", "1-4")
     tek.fill("#description", "Nytt klotter på elskåpet vid torget")
-    tek.click("text=Spara rapporten")
-    assert f"Rapporten är sparad för vecka {last[1]}" in tek.content()
+    tek.click("text=Spara rapporten")  # with JavaScript: through the JSON API (and the offline queue)
+    tek.wait_for_selector(f"text=Rapporten är sparad för vecka {last[1]}")
 
     # 2. Nyköpingshem reports twice: broken lighting in its garage (a phone number is warned about, then
     #    confirmed as not personal data) and the same graffiti again (a duplicate).
@@ -98,18 +101,18 @@ def test_a_week_of_est_on_a_phone(live_app, est_world, new_context):
     hem.fill("#lon", "17.02")
     hem.select_option("#setting", "garage")
     hem.fill("#description", "Belysningen trasig i garaget, felanmält på 0155-24 80 00")
-    hem.click("text=Spara rapporten")
-    assert "telefonnummer" in hem.content()
+    hem.click("text=Spara rapporten")  # refused by the API: the plain form post shows why
+    hem.wait_for_selector("text=Beskrivningen ser ut att innehålla ett telefonnummer.")
     check(hem, "est-dark-report-warning")
     hem.check("#confirm_personal_data")
     hem.click("text=Spara rapporten")
-    assert f"Rapporten är sparad för vecka {last[1]}" in hem.content()
+    hem.wait_for_selector(f"text=Rapporten är sparad för vecka {last[1]}")
     hem.goto(f"/est/{MUNI}/report")
     hem.fill("#occurred_at", f"{wednesday.isoformat()}T21:30")
     hem.select_option("#what", "skadegorelse:klotter")
     hem.select_option("#place_id", str(est_world["place"]))
     hem.click("text=Spara rapporten")
-    assert "Tack!" in hem.content()
+    hem.wait_for_selector(f"text=Rapporten är sparad för vecka {last[1]}")
 
     # 3. The coordinator reviews: accept, accept, merge the duplicate.
     coord = phone("coord", "light")
@@ -166,7 +169,7 @@ def test_a_week_of_est_on_a_phone(live_app, est_world, new_context):
     tek.select_option("#what", "otrygg_plats:belysning")
     tek.select_option("#place_id", str(est_world["place"]))
     tek.click("text=Spara rapporten")
-    assert "Tack!" in tek.content()
+    tek.wait_for_selector(f"text=Rapporten är sparad för vecka {this[1]}")
     police = phone("police", "dark")
     police.goto(f"/est/{MUNI}/week/{this[0]}/{this[1]}")
     body = police.content()
@@ -181,3 +184,37 @@ def test_a_week_of_est_on_a_phone(live_app, est_world, new_context):
     check(police, "est-dark-analysis")
     assert police.goto(f"/est/{MUNI}/review").status == 403
     assert not problems, "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in problems.items())
+
+
+def test_a_report_written_offline_waits_on_the_phone_and_is_stored_once(live_app, est_world, new_context, db):
+    from sqlmodel import select
+
+    from tests.browser.conftest import wait_for_worker
+    from watch.est.models import EstReport
+
+    now, this, _last, _wed = _weeks()
+    MUNI = est_world["muni"]
+    ctx = new_context(timezone_id="Europe/Stockholm")
+    page = ctx.new_page()
+    page.goto("/")
+    wait_for_worker(page)
+    login(page, est_world["people"]["tekniska"])
+    page.goto(f"/est/{MUNI}/report")
+    text = "Glaskross vid busskuren, skrivet utan nät"
+    page.fill("#occurred_at", now.strftime("%Y-%m-%dT%H:%M"))
+    page.select_option("#what", "skadegorelse:glaskross")
+    page.select_option("#place_id", str(est_world["place"]))
+    page.fill("#description", text)
+    ctx.set_offline(True)
+    page.click("text=Spara rapporten")
+    page.wait_for_selector("text=Inget nätverk: rapporten sparas i telefonen")
+    page.wait_for_selector(".pwa-queue")
+    screenshot(page, "est-offline-queued")
+    stored = lambda: db(lambda s: len(s.exec(select(EstReport).where(EstReport.description == text)).all()))  # noqa: E731
+    assert stored() == 0
+    ctx.set_offline(False)
+    page.wait_for_selector(".pwa-queue", state="detached", timeout=15_000)
+    assert stored() == 1
+    page.evaluate("navigator.serviceWorker.controller.postMessage({type: 'flush'})")
+    page.reload()
+    assert stored() == 1

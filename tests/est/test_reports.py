@@ -143,3 +143,14 @@ def test_the_report_form_works_without_javascript(est, client, auth, session):
     outside = client.post(f"/est/{MUNI}/report", data={**form, "client_key": "k3", "lat": "58.9", "lon": "17.5"})
     assert "Platsen ligger utanför Nyköping." in outside.get_data(as_text=True)
     assert count(session) == 1
+
+
+def test_api_idempotency_key_header_stores_once(est, client, auth, session):
+    auth.as_user(est["reporter"])
+    body = {"municipality": MUNI, "organisation_id": est.orgs["tekniska"].id, "occurred_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
+            "category": "samling", "place_id": est.place.id, "people_band": "5-10"}
+    first = client.post("/api/v1/est/reports", json=body, headers={"Idempotency-Key": "queue-1"})
+    second = client.post("/api/v1/est/reports", json=body, headers={"Idempotency-Key": "queue-1"})
+    assert first.status_code == second.status_code == 201 and first.get_json()["id"] == second.get_json()["id"]
+    assert client.post("/api/v1/est/reports", json=body, headers={"Idempotency-Key": "x" * 65}).status_code == 422
+    assert count(session) == 1

@@ -214,8 +214,17 @@ def list_categories(municipality: str):
 @bp.post("/reports")
 @spec.validate(json=ReportBody, resp=Response(HTTP_201=ReportOut, HTTP_401=Error, HTTP_403=Error, HTTP_409=Error, HTTP_422=Error), tags=TAG)
 def create_report(json: ReportBody):
-    """Submit a report (rapportör). Send client_key to make retries safe."""
-    r = reports.submit(get_session(), user=current_user, data=reports.ReportIn(**json.model_dump()))
+    """Submit a report (rapportör). Send client_key (or an Idempotency-Key header) to make retries safe:
+    the same key answers with the report stored the first time."""
+    data = reports.ReportIn(**json.model_dump())
+    key = request.headers.get("Idempotency-Key")
+    if not data.client_key and key:
+        if len(key) > 64 or not key.isprintable():
+            from watch.errors import ServiceError
+
+            raise ServiceError("idempotency_key_invalid", "Idempotency-Key: 1–64 printable characters", 422)
+        data.client_key = key
+    r = reports.submit(get_session(), user=current_user, data=data)
     return _report_out(r), 201, {"Location": f"/api/v1/est/reports/{r.id}"}
 
 

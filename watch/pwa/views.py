@@ -19,7 +19,7 @@ bp = Blueprint("pwa", __name__)
 PUSH_KEY_URL = "/api/v1/push/key"
 PUSH_SUBSCRIPTIONS_URL = "/api/v1/push/subscriptions"
 # POSTs the worker keeps in its offline queue when the network is gone.
-QUEUED_POSTS = ("/api/v1/alerts",)
+QUEUED_POSTS = ("/api/v1/alerts", "/api/v1/est/reports")
 
 
 def template_globals() -> dict:

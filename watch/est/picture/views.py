@@ -56,7 +56,9 @@ def home(municipality: str):
     last = weeks.shift(*this, -1)
     cfg = access.config_of(session, municipality)
     cut = weeks.cutoff(*last, cfg.cutoff_weekday, time(cfg.cutoff_minutes // 60, cfg.cutoff_minutes % 60))
+    saved = request.args.get("saved", type=int)
     return render_template("est/home.html", municipality=municipality, role=role, this=this, last=last, cutoff=cut,
+                           saved=saved if saved and 1 <= saved <= 53 else None,
                            snaps=snapshots.list_snapshots(session, current_user, municipality)[:12],
                            may_report=access.orgs.has_role(session, current_user, municipality, access.REPORTER))
 
