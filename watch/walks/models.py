@@ -20,7 +20,7 @@ def aware(value: datetime) -> datetime:
 # The walk's life, in order; a walk only moves one step forward.
 STATUSES = ("planned", "invited", "walked", "protocol_draft", "protocol_published", "followup_held", "rewalk_planned")
 STATUS_LABELS = {
-    "planned": _l("Planned"), "invited": _l("Invited"), "walked": _l("Walked"), "protocol_draft": _l("Protocol draft"),
+    "planned": _l("Planned"), "invited": _l("Invitations sent"), "walked": _l("Walked"), "protocol_draft": _l("Protocol draft"),
     "protocol_published": _l("Protocol published"), "followup_held": _l("Follow-up held"),
     "rewalk_planned": _l("Re-walk planned"),
 }
