@@ -65,6 +65,7 @@ AREA_MIN_M2 = 1000  # a few house plots, or a single jetty
 AREA_MAX_M2 = 500_000_000  # 500 km²: a long stretch of archipelago shore
 AREA_UPLOAD_MAX_BYTES = 1024 * 1024
 AREA_INVITE_MAX_AGE_DAYS = 14
+AREA_INVITE_EMAIL_MAX = 20  # addresses per e-mailed invitation
 # Contact representatives are trained at least once a year.
 AREA_TRAINING_VALID_DAYS = 365
 # How often (seconds) a process checks whether other processes changed areas.

@@ -35,7 +35,7 @@ def test_export_and_delete(session, world, make_area, make_user, add_member):
     assert session.exec(select(Household)).one().entered_by_id is None
 
 
-def test_done_when(client, auth, session, make_user):
+def test_done_when(app, client, auth, session, make_user):
     """Register and draw on a phone, pending; trained; approved by police; join by link and by request; a boat."""
     kontaktombud = make_user(name="Karin")
     auth.as_user(kontaktombud)
@@ -64,12 +64,13 @@ def test_done_when(client, auth, session, make_user):
 
     auth.as_user(kontaktombud)
     assert "godkände området" in client.get(f"/areas/{area.id}").get_data(as_text=True)
-    page = client.post(f"/areas/{area.id}/members", data={"days": "7"}).get_data(as_text=True)
+    page = client.post(f"/areas/{area.id}/members", data={"days": "7"}, follow_redirects=True).get_data(as_text=True)
     link = re.search(r'id="invite-link" type="text" readonly value="([^"]+)"', page).group(1)
 
     second, third = make_user(), make_user()
     auth.as_user(second)
-    client.post(link.replace("http://localhost", ""))
+    assert link.startswith(app.config["PUBLIC_URL"])  # never the request's host
+    client.post(link.replace(app.config["PUBLIC_URL"], ""))
     assert membership_of(session, second, area.id) is not None
     auth.as_user(third)
     client.post(f"/areas/{area.id}/join", data={"message": "Båt på brygga C"})

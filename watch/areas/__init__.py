@@ -6,7 +6,7 @@ def init_app(app: Flask) -> None:
     """Register the areas domain: index listeners, data hooks, pages, API, CLI."""
     from watch.areas import models  # noqa: F401  (tables for the metadata)
     from watch.areas import (api, api_households, api_members, api_police, cli, hooks, spatial,  # noqa: F401
-                             views, views_members, views_police)
+                             views, views_invites, views_members, views_police)
 
     spatial.init_app(app)
     hooks.connect()

@@ -57,6 +57,13 @@ class InviteForm(FlaskForm):
     days = IntegerField(_l("Valid for (days)"), validators=[DataRequired(), NumberRange(min=1, max=365)], default=14)
 
 
+class InviteEmailForm(FlaskForm):
+    """Invite people by e-mail: one new link, one message per address."""
+
+    addresses = TextAreaField(_l("E-mail addresses"), validators=[DataRequired(), Length(max=6000)], render_kw={"rows": 5})
+    days = IntegerField(_l("Valid for (days)"), validators=[DataRequired(), NumberRange(min=1, max=365)], default=14)
+
+
 class HouseholdForm(FlaskForm):
     """A household on the roster."""
 

@@ -50,6 +50,13 @@ def list_members(session: Session, user, area_id: int) -> list[AreaMembership]:
 def create_invite(session: Session, user, area_id: int, *, days: int | None = None) -> tuple[AreaInvite, str]:
     """A new invite link for the area: (row, token). Contacts and admins. Commits."""
     area = get_area_for(session, user, area_id, need="members")
+    invite = new_invite(session, user, area, days=days)
+    session.commit()
+    return invite, invite_token(invite)
+
+
+def new_invite(session: Session, user, area: Area, *, days: int | None = None) -> AreaInvite:
+    """Add an invite row for an area the caller may manage (flushed); never commits."""
     _require_joinable(area)
     max_days = current_app.config["AREA_INVITE_MAX_AGE_DAYS"]
     days = max_days if days is None else days
@@ -58,8 +65,8 @@ def create_invite(session: Session, user, area_id: int, *, days: int | None = No
     invite = AreaInvite(area_id=area.id, created_by_id=user.id, nonce=secrets.token_urlsafe(16),
                         expires_at=utcnow() + timedelta(days=days))
     session.add(invite)
-    session.commit()
-    return invite, invite_token(invite)
+    session.flush()
+    return invite
 
 
 def invite_token(invite: AreaInvite) -> str:

@@ -30,20 +30,19 @@ def members_page(area_id: int):
     session = get_session()
     area = get_area_for(session, current_user, area_id, need="members")
     form = InviteForm()
-    new_link = None
     if form.validate_on_submit():
         try:
             _invite, token = members.create_invite(session, current_user, area.id, days=form.days.data)
         except ServiceError as exc:
             show_refusal(form, exc)
         else:
-            new_link = url_for("areas.accept_invite", token=token, _external=True)
-            flash(_("A new invite link is ready. Copy it and send it to your neighbours."), "success")
+            flash(_("A new invite link is ready. Copy it, share it or print it for your neighbours."), "success")
+            return redirect(url_for("areas.invite_share", area_id=area.id, invite_id=_invite.id))
     people = members.list_members(session, current_user, area.id)
     reqs = members.pending_requests(session, current_user, area.id)
     names = _names(session, [m.user_id for m in people] + [r.user_id for r in reqs])
     return render_template("areas/members.html", area=area, people=people, requests=reqs, names=names,
-                           invites=members.list_invites(session, current_user, area.id), form=form, new_link=new_link,
+                           invites=members.list_invites(session, current_user, area.id), form=form,
                            plain=PlainForm(), training_valid=registration.training_valid), 422 if form.errors else 200
 
 
