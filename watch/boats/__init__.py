@@ -13,12 +13,15 @@ def init_app(app: Flask) -> None:
     from watch.boats.away import hooks as away_hooks
     from watch.boats.away import models as away_models  # noqa: F401
     from watch.boats.away import views as away_views
+    from watch.boats.rota import models as rota_models  # noqa: F401
+    from watch.boats.rota import views as rota_views
 
     hooks.connect()
     away_hooks.connect()
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(away_views.bp)
+    app.register_blueprint(rota_views.bp)
     tasks.register(app, "boats.away_purge", app.config["AWAY_PURGE_EVERY_SECONDS"], purge_away_notices)
 
 

@@ -1,0 +1,1 @@
+"""Vaktgång: the boat club's night-watch rota, rounds with QR checkpoints, the watch log."""
