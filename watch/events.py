@@ -31,3 +31,7 @@ membership_ending = signals.signal("membership-ending")
 #: these people, whatever their preferences: e.g. an absent household and the
 #: neighbours helping it while it is away.
 alert_extra_audience = signals.signal("alert-extra-audience")
+
+#: sender: the Alert just closed by a person (not by expiry); kwargs: session,
+#: closed_by (the User). Runs before the commit: receivers add, never commit.
+alert_closed = signals.signal("alert-closed")

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
+from watch import events
 from watch.alerts import photos as photo_store
 from watch.alerts import validate
 from watch.alerts.access import AlertAccess
@@ -79,6 +80,7 @@ def close(session: Session, access: AlertAccess, user, *, outcome, note: str | N
         alert.acknowledged_by_id, alert.acknowledged_at = user.id, now
     alert.status, alert.outcome, alert.closed_by_id, alert.closed_at = Status.closed, outcome, user.id, now
     session.add(alert)
+    events.alert_closed.send(alert, session=session, closed_by=user)  # e.g. the poster's e-mail, same transaction
     session.commit()
     return alert
 

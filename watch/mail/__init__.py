@@ -17,15 +17,17 @@ def init_app(app: Flask) -> None:
     import flask_mail
 
     from watch import events, tasks
-    from watch.mail import admin, privacy, sender
+    from watch.mail import admin, admin_notices, notices, privacy, sender
 
     _check_settings(app)
     flask_mail.Mail(app)
     app.register_blueprint(admin.bp)
     tasks.register(app, "mail.send", app.config["MAIL_SEND_EVERY_SECONDS"], lambda a: sender.send_due(a))
     tasks.register(app, "mail.purge", 3600, lambda a: sender.purge(a))
+    tasks.register(app, "mail.admin_notices", 300, lambda a: admin_notices.send_admin_notices(a))
     events.user_deleting.connect(privacy.on_user_deleting)
     events.user_export.connect(privacy.on_user_export)
+    events.alert_closed.connect(notices.on_alert_closed)
 
 
 def _check_settings(app: Flask) -> None:
