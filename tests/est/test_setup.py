@@ -37,3 +37,29 @@ def test_settings_are_for_the_coordinator_only(est, client, auth):
     for who in ("reporter", "reader", "police", "outsider", "oxelo"):
         auth.as_user(est[who])
         assert client.get(f"/est/{MUNI}/settings/").status_code == 403
+
+
+def test_a_municipality_can_keep_its_own_categories(est, client, auth, session):
+    from datetime import UTC, datetime, timedelta
+
+    from watch.errors import ServiceError
+
+    auth.as_user(est["coordinator"])
+    own = '{"klotter": {"label": "Klotter", "sub": {"krankande": "Kränkande"}}, "belysning": {"label": "Trasig belysning"}}'
+    base = {"which": "config", "c-cutoff_weekday": "1", "c-cutoff_time": "12:00", "c-open_weeks": "2"}
+    bad = client.post(f"/est/{MUNI}/settings/", data={**base, "c-categories": '{"Klotter!": 1}'})
+    assert "Skriv kategorierna som JSON" in bad.get_data(as_text=True)
+    assert session.get(EstConfig, MUNI) is None
+    client.post(f"/est/{MUNI}/settings/", data={**base, "c-categories": own})
+    session.expire_all()
+    assert json.loads(session.get(EstConfig, MUNI).categories)["klotter"]["sub"] == {"krankande": "Kränkande"}
+    r = est.report(category="klotter", subcategory="krankande", when=datetime.now(UTC) - timedelta(hours=1))
+    assert r.category == "klotter"
+    try:
+        est.report(category="skadegorelse")
+    except ServiceError as exc:
+        assert exc.code == "category_unknown"
+    else:
+        raise AssertionError("the default list no longer applies")
+    auth.as_user(est["reporter"])
+    assert "Klotter: Kränkande" in client.get(f"/est/{MUNI}/report").get_data(as_text=True)

@@ -228,6 +228,37 @@ def create_report(json: ReportBody):
     return _report_out(r), 201, {"Location": f"/api/v1/est/reports/{r.id}"}
 
 
+class PhotoOut(BaseModel):
+    """A stored photo (re-encoded, without EXIF)."""
+
+    id: int
+    width: int
+    height: int
+    url: str
+
+
+@bp.post("/reports/<int:report_id>/photos")
+@spec.validate(resp=Response(HTTP_201=PhotoOut, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error, HTTP_422=Error), tags=TAG)
+def add_photo(report_id: int):
+    """Add a photo to your own organisation's report (multipart field `photo`); EXIF and GPS are removed."""
+    from flask import url_for
+
+    from watch.errors import ServiceError
+    from watch.est.reports.photos import add_photo as store
+    from watch.organisations.access import organisation_ids_of
+
+    session = get_session()
+    report = access.get_report_for(session, current_user, report_id)
+    if report.organisation_id not in organisation_ids_of(session, current_user, report.municipality):
+        raise ServiceError("est_role_required", "Only the reporting organisation adds photos.", 403)
+    upload = request.files.get("photo")
+    if upload is None:
+        raise ServiceError("photo_missing", "multipart field 'photo'", 422, field="photo")
+    p = store(session, report, upload.read())
+    return PhotoOut(id=p.id, width=p.width, height=p.height,
+                    url=url_for("est_reports.photo", municipality=report.municipality, photo_id=p.id)), 201
+
+
 @bp.get("/reports")
 @spec.validate(resp=Response(HTTP_200=ReportList, HTTP_401=Error, HTTP_403=Error, HTTP_422=Error), tags=TAG)
 def list_reports():

@@ -17,10 +17,39 @@ def _bad(code, message, field):
     return ServiceError(code, message, 422, field=field)
 
 
+def check_categories(text: str | None) -> str | None:
+    """The municipality's own category list as JSON {code: {"label": ..., "sub": {code: label}}}, or None for the default."""
+    import json
+    import re
+
+    if not (text or "").strip():
+        return None
+    bad = _bad("categories_invalid", _l('Write the categories as JSON: {"code": {"label": "Name", "sub": {"code": "Name"}}}; '
+                                        "codes in lower-case a–z and _, at most 30 categories."), "categories")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise bad
+    code = re.compile(r"^[a-z_]{1,40}$")
+    if not isinstance(data, dict) or not 1 <= len(data) <= 30:
+        raise bad
+    for key, item in data.items():
+        if not code.match(key) or key == "grannsamverkan" or not isinstance(item, dict):
+            raise bad
+        label, sub = item.get("label"), item.get("sub") or {}
+        if not isinstance(label, str) or not 0 < len(label) <= 80 or not isinstance(sub, dict) or len(sub) > 30:
+            raise bad
+        if not all(code.match(k) and isinstance(v, str) and 0 < len(v) <= 80 for k, v in sub.items()):
+            raise bad
+    return json.dumps(data, ensure_ascii=False)
+
+
 def save_config(session: Session, *, user, municipality: str, cutoff_weekday: int, cutoff_minutes: int, open_weeks: int,
-                publish_public: bool) -> EstConfig:
-    """Cut-off (weekday 0–6 of the following week, minutes after midnight), open weeks (0–8), public page."""
+                publish_public: bool, categories: str | None = None) -> EstConfig:
+    """Cut-off (weekday 0–6 of the following week, minutes after midnight), open weeks (0–8), public page,
+    the municipality's own categories (empty: the default list)."""
     access.require(session, user, municipality, access.COORDINATOR)
+    categories = check_categories(categories)
     if not 0 <= cutoff_weekday <= 6:
         raise _bad("cutoff_invalid", _l("Choose a weekday."), "cutoff_weekday")
     if not 0 <= cutoff_minutes < 24 * 60:
@@ -29,6 +58,7 @@ def save_config(session: Session, *, user, municipality: str, cutoff_weekday: in
         raise _bad("open_weeks_invalid", _l("Between 0 and 8 weeks."), "open_weeks")
     cfg = session.get(EstConfig, municipality) or EstConfig(municipality=municipality)
     cfg.cutoff_weekday, cfg.cutoff_minutes, cfg.open_weeks, cfg.publish_public = cutoff_weekday, cutoff_minutes, open_weeks, publish_public
+    cfg.categories = categories
     session.add(cfg)
     session.commit()
     return cfg

@@ -30,6 +30,7 @@ class ConfigForm(FlaskForm):
     cutoff_time = TimeField(_l("Cut-off time"), validators=[DataRequired()])
     open_weeks = IntegerField(_l("Past weeks still open for reports"), validators=[NumberRange(0, 8)])
     publish_public = BooleanField(_l("Publish an aggregated weekly page for the public"))
+    categories = TextAreaField(_l("Own categories (JSON; empty: the default list)"), validators=[Optional(), Length(max=20000)])
 
 
 class PlaceForm(FlaskForm):
@@ -69,13 +70,14 @@ def settings(municipality: str):
 
         form.cutoff_weekday.data, form.open_weeks.data, form.publish_public.data = cfg.cutoff_weekday, cfg.open_weeks, cfg.publish_public
         form.cutoff_time.data = time(cfg.cutoff_minutes // 60, cfg.cutoff_minutes % 60)
+        form.categories.data = cfg.categories or ""
     which = request.form.get("which")
     try:
         if which == "config" and form.validate_on_submit():
             t = form.cutoff_time.data
             service.save_config(session, user=current_user, municipality=municipality, cutoff_weekday=form.cutoff_weekday.data,
                                 cutoff_minutes=t.hour * 60 + t.minute, open_weeks=form.open_weeks.data,
-                                publish_public=form.publish_public.data)
+                                publish_public=form.publish_public.data, categories=form.categories.data)
             flash(_("The settings are saved."), "success")
             return redirect(url_for(".settings", municipality=municipality))
         if which == "place" and place_form.validate_on_submit():
