@@ -203,3 +203,11 @@ WALKS_MEASURE_DUE_DAYS = 183  # a measure's default due date, and the "done with
 WALKS_PHOTO_DIR = None  # default: <instance>/walk-photos
 WALKS_RETENTION_DAYS = 10 * 365  # walks (with observations, measures, photos) older than this are purged
 WALKS_RETENTION_CHECK_SECONDS = 3600
+
+# --- Graffiti (watch.graffiti) ---
+GRAFFITI_TARGET_HOURS_OFFENSIVE = 24  # service target for offensive or racist graffiti
+GRAFFITI_TARGET_HOURS = 48  # service target for other graffiti
+GRAFFITI_ESCALATION_CHECK_SECONDS = 300
+GRAFFITI_PHOTO_DIR = None  # default: <instance>/graffiti-photos
+GRAFFITI_RETENTION_DAYS = 3 * 365  # reports (and photos) older than this are purged
+GRAFFITI_RETENTION_CHECK_SECONDS = 3600

@@ -23,6 +23,7 @@ DOMAINS = (
     "watch.mail",
     "watch.est",
     "watch.walks",
+    "watch.graffiti",
 )
 
 
