@@ -1,7 +1,7 @@
 """graffiti
 
 Revision ID: 192d95410a68
-Revises: b3f2149b8280
+Revises: 228cbd0ad4a7
 Create Date: 2026-11-30 15:46:52.002369
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlmodel
 
 
 revision = '192d95410a68'
-down_revision = 'b3f2149b8280'
+down_revision = '228cbd0ad4a7'
 branch_labels = None
 depends_on = None
 
