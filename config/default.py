@@ -174,6 +174,7 @@ MAIL_MAX_ATTEMPTS = 12  # then the message fails for good and admins are told
 MAIL_BACKOFF_BASE_SECONDS = 30.0
 MAIL_BACKOFF_CAP_SECONDS = 3600.0
 MAIL_RETENTION_DAYS = 30  # sent and failed messages are deleted after this
+MAIL_DIGEST_CHECK_SECONDS = 900  # how often the worker looks for due daily/weekly summaries
 MAIL_ADMIN_NOTICE_MINUTES = 60  # admins hear about failed mail and push configuration at most this often
 
 # Links in account e-mail (watch.accounts.links).

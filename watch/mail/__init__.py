@@ -17,14 +17,16 @@ def init_app(app: Flask) -> None:
     import flask_mail
 
     from watch import events, tasks
-    from watch.mail import admin, admin_notices, notices, privacy, sender
+    from watch.mail import admin, admin_notices, digest, notices, privacy, sender, views
 
     _check_settings(app)
     flask_mail.Mail(app)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(views.bp)
     tasks.register(app, "mail.send", app.config["MAIL_SEND_EVERY_SECONDS"], lambda a: sender.send_due(a))
     tasks.register(app, "mail.purge", 3600, lambda a: sender.purge(a))
     tasks.register(app, "mail.admin_notices", 300, lambda a: admin_notices.send_admin_notices(a))
+    tasks.register(app, "mail.digest", app.config["MAIL_DIGEST_CHECK_SECONDS"], lambda a: digest.send_digests(a))
     events.user_deleting.connect(privacy.on_user_deleting)
     events.user_export.connect(privacy.on_user_export)
     events.alert_closed.connect(notices.on_alert_closed)

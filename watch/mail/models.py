@@ -40,3 +40,19 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = None
     # Set when admins were told about this permanent failure.
     admins_notified_at: datetime | None = None
+
+
+DIGEST_CHOICES = ("off", "daily", "weekly")
+
+
+class MailPreference(SQLModel, table=True):
+    """A member's e-mail choices; no row means the defaults (outcomes on, no digest)."""
+
+    __tablename__ = "mail_preferences"
+
+    user_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
+    # The outcome of my own alert when police close it.
+    outcomes: bool = Field(default=True)
+    # A summary of my areas' alerts: "off", "daily" or "weekly".
+    digest: str = Field(default="off", max_length=8)
+    last_digest_at: datetime | None = None

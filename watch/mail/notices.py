@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from watch import mail
 from watch.accounts.models import User
+from watch.mail.digest import wants_outcomes
 
 
 def on_alert_closed(alert, *, session, closed_by, **_kw) -> None:
@@ -16,6 +17,8 @@ def on_alert_closed(alert, *, session, closed_by, **_kw) -> None:
     poster = session.get(User, alert.author_id) if alert.author_id else None
     if poster is None or poster.id == closed_by.id or poster.email_verified_at is None:
         return  # unconfirmed addresses get no e-mail notices
+    if not wants_outcomes(session, poster):
+        return
     with mail.recipient_locale(poster):
         category = str(CATEGORY_LABELS.get(alert.category, alert.category))
         outcome = str(OUTCOME_LABELS.get(alert.outcome, alert.outcome))

@@ -4,11 +4,12 @@ from __future__ import annotations
 from sqlalchemy import delete, or_
 from sqlmodel import select
 
-from watch.mail.models import OutboxMessage
+from watch.mail.models import MailPreference, OutboxMessage
 
 
 def on_user_deleting(user, *, session, **_kw) -> None:
-    """Delete every outbox row to the user (by account or address)."""
+    """Delete every outbox row to the user (by account or address), and their e-mail choices."""
+    session.exec(delete(MailPreference).where(MailPreference.user_id == user.id))
     session.exec(delete(OutboxMessage).where(or_(OutboxMessage.user_id == user.id, OutboxMessage.to_address == user.email)))
 
 
@@ -18,6 +19,8 @@ def on_user_export(user, *, session, data, **_kw) -> None:
         select(OutboxMessage).where(or_(OutboxMessage.user_id == user.id, OutboxMessage.to_address == user.email))
         .order_by(OutboxMessage.created_at)
     )
+    pref = session.get(MailPreference, user.id)
+    data["mail_preferences"] = {"outcomes": pref.outcomes, "digest": pref.digest} if pref else None
     data["mail"] = [
         {"subject": r.subject, "kind": r.kind, "status": r.status, "created_at": r.created_at.isoformat(),
          "sent_at": r.sent_at.isoformat() if r.sent_at else None}

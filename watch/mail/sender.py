@@ -57,9 +57,9 @@ def build(app: Flask, row: OutboxMessage) -> flask_mail.Message:
     to = (row.to_name, row.to_address) if row.to_name else row.to_address
     headers = {"Auto-Submitted": "auto-generated"}
     if row.list_unsubscribe:
+        # No List-Unsubscribe-Post (RFC 8058 one-click): every POST here needs a CSRF
+        # token, so the link opens a page whose button stops the summary.
         headers["List-Unsubscribe"] = f"<{row.list_unsubscribe}>"
-        if row.list_unsubscribe.startswith("https://"):
-            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = flask_mail.Message(
         subject=row.subject, recipients=[to], body=row.body_text, html=row.body_html,
         sender=app.config["MAIL_DEFAULT_SENDER"], extra_headers=headers,
