@@ -63,3 +63,10 @@ def test_a_municipality_can_keep_its_own_categories(est, client, auth, session):
         raise AssertionError("the default list no longer applies")
     auth.as_user(est["reporter"])
     assert "Klotter: Kränkande" in client.get(f"/est/{MUNI}/report").get_data(as_text=True)
+
+
+def test_the_account_menu_links_to_est_for_its_group_only(est, client, auth):
+    auth.as_user(est["reader"])
+    assert 'href="/est/"' in client.get("/account/profile").get_data(as_text=True)
+    auth.as_user(est["outsider"])
+    assert 'href="/est/"' not in client.get("/account/profile").get_data(as_text=True)

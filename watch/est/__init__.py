@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     for bp in (picture_views.bp, picture_views.public_bp, report_views.bp, meeting_views.bp, setup_views.bp, api.bp):
         app.register_blueprint(bp)
     hooks.connect()
-    app.jinja_env.globals.update(est_num=_number, est_signed=lambda v: ("+" if v > 0 else "−" if v < 0 else "±") + _number(abs(v)))
+    app.jinja_env.globals.update(est_municipalities=_my_municipalities, est_num=_number, est_signed=lambda v: ("+" if v > 0 else "−" if v < 0 else "±") + _number(abs(v)))
     tasks.register(app, "est-retention", app.config["EST_RETENTION_CHECK_SECONDS"], hooks.retention_task)
     tasks.register(app, "est-reminders", app.config["EST_REMINDER_CHECK_SECONDS"], reminders.reminder_task)
 
@@ -25,3 +25,13 @@ def _number(value) -> str:
     from flask_babel import format_decimal
 
     return format_decimal(round(value, 2), format="#,##0.##")
+
+
+def _my_municipalities() -> list[str]:
+    """Municipalities where the logged-in user is in the EST group (for links in menus)."""
+    from flask_login import current_user
+
+    from watch.db import get_session
+    from watch.est.access import visible_municipalities
+
+    return visible_municipalities(get_session(), current_user) if current_user.is_authenticated else []
