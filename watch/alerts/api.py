@@ -80,6 +80,7 @@ class AlertQuery(BaseModel):
     until: datetime | None = None
     span: Literal["24h", "7d", "30d", "365d"] | None = None
     category: str | None = Field(default=None, description="comma-separated categories")
+    status: str | None = Field(default=None, description="comma-separated: open, acknowledged, closed; active = open and acknowledged")
     area_id: int | None = None
     cursor: str | None = None
     limit: int = Field(default=100, ge=1, le=1000)
@@ -144,7 +145,7 @@ def list_alerts(query: AlertQuery):
     alerts, cursor = query_mod.list_alerts(
         session, current_user, bbox=bbox, since=since, until=query.until,
         categories=query_mod.parse_categories(query.category), area_id=query.area_id,
-        cursor=query.cursor, limit=min(query.limit, current_app.config["ALERTS_MAP_LIMIT"]),
+        statuses=query_mod.parse_statuses(query.status), cursor=query.cursor, limit=min(query.limit, current_app.config["ALERTS_MAP_LIMIT"]),
     )
     roles = user_area_roles(session, current_user)
     staff = None if current_user.is_admin else {a for a, r in roles.items() if r in STAFF}

@@ -9,6 +9,14 @@ from wtforms.validators import Optional
 from watch.alerts.lifecycle import CHOOSABLE_OUTCOMES
 from watch.alerts.models import CATEGORY_LABELS, OUTCOME_LABELS, Category
 
+STATUS_FILTERS = [
+    ("open", _l("Not yet acknowledged")),
+    ("active", _l("Open or acknowledged")),
+    ("acknowledged", _l("Acknowledged")),
+    ("closed", _l("Closed")),
+    ("all", _l("All statuses")),
+]
+
 
 class AlertForm(FlaskForm):
     """Post an alert; lat/lon are filled by the page's script, else the chosen area's centre is used."""
@@ -26,7 +34,7 @@ class AlertForm(FlaskForm):
     # A suspicious person (watch.alerts.person): what they did first, appearance last.
     person_did = TextAreaField(_l("What did the person do?"))
     person_clothing = StringField(_l("Clothing"))
-    person_direction = StringField(_l("Direction, where did they go?"))
+    person_direction = StringField(_l("Direction"))
     person_vehicle = StringField(_l("Vehicle"))
     person_appearance = StringField(_l("Appearance (only after two of the above)"))
 
@@ -72,5 +80,6 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    status = SelectField(_l("Status"), validate_choice=False)
     category = SelectField(_l("Category"), validate_choice=False)
     span = SelectField(_l("Time"), validate_choice=False)

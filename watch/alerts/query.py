@@ -80,6 +80,23 @@ def parse_categories(value: str | list | None) -> list[Category] | None:
         raise _bad("category_unknown", _l("Unknown category."), "category")
 
 
+def parse_statuses(value: str | list | None) -> list[Status] | None:
+    """'open,acknowledged' or a list -> statuses ("active" = open and acknowledged), or a refusal."""
+    if not value:
+        return None
+    items = value.split(",") if isinstance(value, str) else list(value)
+    out: list[Status] = []
+    try:
+        for v in (i.strip() for i in items):
+            if v == "active":
+                out += [Status.open, Status.acknowledged]
+            elif v and v != "all":
+                out.append(Status(v))
+    except ValueError:
+        raise _bad("status_unknown", _l("Unknown status."), "status")
+    return out or None
+
+
 def bbox_clause(bbox: tuple[float, float, float, float]):
     """The SQL condition for alerts inside a bbox, shaped for the (lat_band, lon) index."""
     min_lon, min_lat, max_lon, max_lat = bbox
@@ -110,7 +127,7 @@ def decode_cursor(value: str | None) -> tuple[datetime, int] | None:
 
 def list_alerts(
     session: Session, user, *, bbox=None, since: datetime | None = None, until: datetime | None = None,
-    categories=None, area_id: int | None = None, cursor=None, limit: int = 50,
+    categories=None, area_id: int | None = None, cursor=None, limit: int = 50, statuses=None,
 ) -> tuple[list[AlertRow], str | None]:
     """Visible alerts as read-only AlertRows, newest observed first, one keyset page; (rows, next cursor)."""
     query = select(*ROW_COLUMNS)
@@ -125,6 +142,8 @@ def list_alerts(
         query = query.where(Alert.observed_at <= until)
     if categories:
         query = query.where(Alert.category.in_(list(categories)))
+    if statuses:
+        query = query.where(Alert.status.in_(list(statuses)))
     if area_id is not None:
         query = query.where(Alert.id.in_(select(AlertArea.alert_id).where(AlertArea.area_id == area_id)))
     position = decode_cursor(cursor) if isinstance(cursor, str) or cursor is None else cursor

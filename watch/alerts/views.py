@@ -12,8 +12,9 @@ from flask_login import current_user, login_required
 from watch.alerts import lifecycle, photos as photo_store, present, query, service
 from watch.alerts.access import STAFF, get_alert_for
 from watch.alerts.areas import active_areas, area_centre, map_view, user_area_roles
-from watch.alerts.forms import AlertForm, CloseForm, FilterForm, HideForm, UpdateForm
-from watch.alerts.models import CATEGORY_LABELS, AlertPhoto, Category
+from watch.alerts.forms import STATUS_FILTERS, AlertForm, CloseForm, FilterForm, HideForm, UpdateForm
+from watch.areas.models import AreaRole
+from watch.alerts.models import CATEGORY_LABELS, STATUS_LABELS, AlertPhoto, Category, Status
 from watch.boats import theft
 from watch.db import get_session
 from watch.errors import NotFound, ServiceError
@@ -94,8 +95,18 @@ def new():
                            boat_picks=theft.pickable(session, current_user)), status
 
 
+def _triages() -> bool:
+    """Police contacts (and admins) see unacknowledged alerts first."""
+    if current_user.is_police or current_user.is_admin:
+        return True
+    return AreaRole.police in user_area_roles(get_session(), current_user).values()
+
+
 def _filters():
     form = FilterForm(request.args)
+    form.status.choices = STATUS_FILTERS
+    if not form.status.data or form.status.data == "None":
+        form.status.data = "open" if _triages() else "all"
     form.category.choices = [("", _l("All categories"))] + [(c.value, CATEGORY_LABELS[c]) for c in Category]
     form.span.choices = [(k, v) for k, v in query.SPAN_LABELS.items()] + [("all", _l("All time"))]
     if not form.span.data or form.span.data == "None":
@@ -113,6 +124,7 @@ def list_page():
         alerts, cursor = query.list_alerts(
             session, current_user, since=query.since_for_span(form.span.data),
             categories=query.parse_categories(form.category.data), cursor=request.args.get("cursor"),
+            statuses=query.parse_statuses(form.status.data),
             limit=current_app.config["ALERTS_PAGE_SIZE"],
         )
     except ServiceError:
@@ -127,7 +139,10 @@ def list_page():
 def map_page():
     """The alerts of the user's areas on a map, clustered, with the same list below."""
     form = _filters()
-    return render_template("alerts/map.html", form=form, categories={c.value: str(CATEGORY_LABELS[c]) for c in Category})
+    session = get_session()
+    view = map_view(session, current_user)
+    return render_template("alerts/map.html", form=form, categories={c.value: str(CATEGORY_LABELS[c]) for c in Category},
+                           statuses={s.value: str(STATUS_LABELS[s]) for s in Status}, map_view=view)
 
 
 def _render_detail(access, status=200, **forms):
@@ -227,8 +242,10 @@ def format_alert_time(value) -> str:
     """A time (datetime or ISO string) in the user's language and zone."""
     from flask_babel import format_datetime
 
+    from watch.main.formats import unbroken
+
     if not value:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return format_datetime(value, "short")
+    return unbroken(format_datetime(value, "short"))

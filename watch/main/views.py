@@ -40,8 +40,17 @@ def nav_items() -> list[tuple[str, str]]:
 
 @bp.get("/")
 def index():
-    """Start page: what this is, and the way in."""
-    return render_template("main/index.html")
+    """Start page: for a logged-in person their to-do list first, then the everyday ways in."""
+    if not current_user.is_authenticated:
+        return render_template("main/index.html")
+    from watch.alerts import query
+    from watch.alerts.present import features
+    from watch.main.todo import tasks_for
+
+    session = get_session()
+    tasks = tasks_for(session, current_user)
+    recent, _cursor = query.list_alerts(session, current_user, limit=3)
+    return render_template("main/home.html", tasks=tasks, recent=features(session, recent, current_user, set()))
 
 
 @bp.get("/about-112")

@@ -8,6 +8,8 @@ container?.addEventListener('areas:map-ready', (event) => {
   addAlertLayer(event.detail.map, {
     api: config.api,
     limit: config.limit,
+    icons: config.icons,
+    signs: config.signs,
     messages: config.messages,
     count: document.getElementById('area-map-alert-count'),
   });

@@ -30,9 +30,30 @@ export function alertSummary(feature, messages) {
   return box;
 }
 
-export function addAlertLayer(map, { api, limit, messages, list, count, filters }) {
+// A marker shows the category (its icon) and the status (colour and a sign, never colour alone).
+function markerIcon(L, p, icons, signs) {
+  const box = el('span', 'alert-marker alert-marker--' + p.status);
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('class', 'cat-icon');
+  svg.setAttribute('aria-hidden', 'true');
+  const use = document.createElementNS('http://www.w3.org/2000/svg', 'use');
+  use.setAttribute('href', icons + '#cat-' + p.category);
+  svg.append(use);
+  box.append(svg, el('span', 'alert-marker__sign', (signs && signs[p.status]) || ''));
+  return L.divIcon({ html: box, className: 'alert-marker-wrap', iconSize: [40, 40], iconAnchor: [20, 20], popupAnchor: [0, -18] });
+}
+
+// Clusters take the colour of the most urgent alert inside (unacknowledged first).
+function clusterIcon(L, cluster) {
+  const statuses = cluster.getAllChildMarkers().map((m) => m.options.status);
+  const worst = ['open', 'acknowledged', 'closed'].find((s) => statuses.includes(s)) || 'closed';
+  const box = el('span', 'alert-cluster alert-cluster--' + worst, String(cluster.getChildCount()));
+  return L.divIcon({ html: box, className: 'alert-marker-wrap', iconSize: [44, 44] });
+}
+
+export function addAlertLayer(map, { api, limit, messages, list, count, filters, icons, signs }) {
   const L = window.L;
-  const cluster = L.markerClusterGroup ? L.markerClusterGroup() : L.layerGroup();
+  const cluster = L.markerClusterGroup ? L.markerClusterGroup({ iconCreateFunction: (c) => clusterIcon(L, c) }) : L.layerGroup();
   map.addLayer(cluster);
   let controller = null;
   let timer = null;
@@ -54,7 +75,10 @@ export function addAlertLayer(map, { api, limit, messages, list, count, filters 
       if (list) list.replaceChildren();
       for (const f of data.features) {
         const [lon, lat] = f.geometry.coordinates;
-        const marker = L.marker([lat, lon], { title: f.properties.category_label, alt: f.properties.category_label });
+        const label = f.properties.category_label + ', ' + f.properties.status_label;
+        const options = { title: label, alt: label, status: f.properties.status };
+        if (icons) options.icon = markerIcon(L, f.properties, icons, signs);
+        const marker = L.marker([lat, lon], options);
         marker.bindPopup(() => alertSummary(f, messages));
         cluster.addLayer(marker);
         if (list) {

@@ -34,6 +34,9 @@ function init() {
   let key = crypto.randomUUID();
 
   for (const node of form.querySelectorAll('.js-only')) node.hidden = false;
+  // With the phone's position the area is found by itself: its picker folds away (open without JS, or after an error).
+  const areaChoice = document.getElementById('alert-area-choice');
+  if (areaChoice && !('keepOpen' in areaChoice.dataset)) areaChoice.open = false;
   const L = window.L;
   let map = null;
   let marker = null;
@@ -94,6 +97,18 @@ function init() {
       appearance.disabled = filled < (config.minDetails || 2) && !appearance.value;
     }
   }
+  // One thumb: once a category is chosen the grid folds to that one card and a "change" button.
+  const change = document.getElementById('category-change');
+  function foldCategories(fold) {
+    form.classList.toggle('has-category', fold);
+    if (change) change.hidden = !fold;
+  }
+  form.addEventListener('change', (event) => { if (event.target.name === 'category') foldCategories(true); });
+  change?.addEventListener('click', () => {
+    foldCategories(false);
+    form.querySelector('input[name="category"]:checked')?.focus();
+  });
+  foldCategories(Boolean(form.querySelector('input[name="category"]:checked')));
   form.addEventListener('change', personRules);
   form.addEventListener('input', personRules);
   personRules();
