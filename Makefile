@@ -28,7 +28,7 @@ translations:
 run: install
 	WATCH_ENV=development $(BIN)/flask --app watch db upgrade
 	@echo "First admin account: WATCH_ENV=development $(BIN)/flask --app watch users create-admin"
-	WATCH_ENV=development $(BIN)/flask --app watch run --port $(PORT)
+	WATCH_ENV=development WATCH_PUBLIC_URL=$${WATCH_PUBLIC_URL:-http://127.0.0.1:$(PORT)} $(BIN)/flask --app watch run --port $(PORT)
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

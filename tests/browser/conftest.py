@@ -115,7 +115,8 @@ def make_user(db):
         email = email or f"b{n}-{os.getpid()}@example.se"
 
         def create(s):
-            user = service.register(s, email=email, display_name=name or f"Person {n}", password=PASSWORD)
+            # A confirmed address, as the unit factory makes: roles need one.
+            user = service.register(s, email=email, display_name=name or f"Person {n}", password=PASSWORD, verified=True)
             user.is_police, user.is_admin, user.municipality = police, admin, municipality
             s.add(user)
             s.commit()

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 HOME = {"latitude": 58.7502, "longitude": 17.0003}
 
 
-def test_register_draw_approve_join_report(live_app, new_context, make_user, base_url):
+def test_register_draw_approve_join_report(live_app, new_context, make_user, base_url, db):
     for endpoint, what in (("areas.new", "Area registration (/areas/new)"), ("areas.approve", "Area approval"),
                            ("areas.join", "Joining an area"), ("areas.decide_request", "Answering join requests"),
                            ("alerts.new", "Alert posting page (/alerts/new)"), ("alerts.map_page", "Alert map"),
@@ -34,6 +34,17 @@ def test_register_draw_approve_join_report(live_app, new_context, make_user, bas
     rep.click("form.form button[type=submit]")
     rep.wait_for_load_state()
     assert "/account/register" not in rep.url
+    # Roles need a confirmed address: follow the link of the welcome mail (in the outbox).
+    from sqlmodel import select
+
+    from watch.mail.models import OutboxMessage
+
+    text = db(lambda s: s.exec(select(OutboxMessage.body_text).where(OutboxMessage.to_address == email,
+                                                                     OutboxMessage.kind == "confirm_email")).one())
+    rep.goto(re.search(r"https?://[^/\s]+(/account/confirm/\S+)", text).group(1))
+    rep.click("main form button[type=submit]")
+    rep.wait_for_load_state()
+    assert "/account/profile" in rep.url
     rep.goto("/areas/new")
     rep.check("input[name=kind][value=grannsamverkan]")
     rep.fill("#name", f"Brandkärr {tag}")

@@ -223,3 +223,10 @@ def test_change_to_a_taken_address_is_refused(app, client, auth, make_user, sess
     auth.as_user(make_user())
     r = client.post("/account/email", data={"email": "upptagen@example.se", "password": PASSWORD})
     assert r.status_code == 422 and "finns redan" in r.text
+
+
+def test_the_console_admin_is_confirmed_and_gets_no_confirmation_link(app, runner, session, smtp):
+    result = runner.invoke(args=["users", "create-admin", "--email", "chef@kommun.se", "--name", "Chef", "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    assert service.get_by_email(session, "chef@kommun.se").email_verified_at is not None
+    assert session.exec(select(OutboxMessage)).all() == []

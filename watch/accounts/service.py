@@ -52,8 +52,12 @@ def get_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email.strip().lower())).first()
 
 
-def register(session: Session, *, email: str, display_name: str, password: str, phone: str | None = None) -> User:
-    """Create a member account and queue the link that confirms its address; commits."""
+def register(session: Session, *, email: str, display_name: str, password: str, phone: str | None = None,
+             verified: bool = False) -> User:
+    """Create a member account and queue the link that confirms its address; commits.
+
+    `verified`: the address is vouched for already (an operator at the console), no link is sent.
+    """
     email = normalise_email(email)
     name = _clean_name(display_name)
     problem = password_problem(password, email=email, name=name)
@@ -61,11 +65,13 @@ def register(session: Session, *, email: str, display_name: str, password: str, 
         raise ServiceError("password_weak", problem, 422, field="password")
     if get_by_email(session, email):
         raise ServiceError("email_taken", _l("An account with that e-mail already exists. Log in instead."), 409, field="email")
-    user = User(email=email, display_name=name, phone=_clean_phone(phone), password_hash=hash_password(password))
+    user = User(email=email, display_name=name, phone=_clean_phone(phone), password_hash=hash_password(password),
+                email_verified_at=utcnow() if verified else None)
     session.add(user)
     try:
         session.flush()
-        links.queue_confirmation(session, user)  # sent only if the account is committed
+        if not verified:
+            links.queue_confirmation(session, user)  # sent only if the account is committed
         session.commit()
     except IntegrityError:  # a concurrent registration won the race
         session.rollback()
