@@ -24,6 +24,7 @@ DOMAINS = (
     "watch.est",
     "watch.walks",
     "watch.graffiti",
+    "watch.open311",
 )
 
 
