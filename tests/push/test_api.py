@@ -235,3 +235,39 @@ def test_production_refuses_to_start_without_proper_vapid_settings(tmp_path, ext
         cfg["VAPID_PRIVATE_KEY"] = generate_vapid_keypair()[0].decode()
     with pytest.raises(ConfigError, match=message):
         create_app(cfg)
+
+
+# -- pushsubscriptionchange: the service worker moves a device to its renewed subscription --
+def _rotate(client, old, new):
+    return client.post("/api/v1/push/subscriptions/rotate", json={"old": old, "subscription": new})
+
+
+def test_a_renewed_subscription_replaces_the_old_one_without_login_or_csrf_token(app, client, auth, session, world, pushsvc):
+    app.config["WTF_CSRF_ENABLED"] = True  # the service worker has no token: the proof must be enough
+    member, old = world.people["member"], world.devices["member"]
+    new = pushsvc.new_subscription()
+    response = _rotate(client, old, new)  # no session cookie at all
+    assert response.status_code == 204, response.get_json()
+    session.expire_all()
+    rows = session.execute(select(PushSubscription).where(PushSubscription.user_id == member.id)).scalars().all()
+    assert [r.endpoint for r in rows] == [new["endpoint"]] and rows[0].auth == new["keys"]["auth"]
+    app.config["WTF_CSRF_ENABLED"] = False
+    post_alert(client, auth, world.people["poster"])
+    Worker(app).drain(10)
+    assert len(pushsvc.received(new)) == 1 and pushsvc.received(old) == []
+
+
+def test_rotation_needs_the_old_keys_and_refuses_another_users_endpoint(app, client, session, world, pushsvc):
+    old = world.devices["member"]
+    forged = {**old, "keys": {**old["keys"], "auth": pushsvc.new_subscription()["keys"]["auth"]}}
+    new = pushsvc.new_subscription()
+    for body_old in (forged, {**pushsvc.new_subscription()}):  # wrong secret; unknown device
+        response = _rotate(client, body_old, new)
+        assert response.status_code == 404 and response.get_json()["error"]["code"] == "subscription_not_found"
+    response = _rotate(client, old, world.devices["contact"])  # the contact's device: not this user's
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "subscription_taken"
+    response = _rotate(client, old, {"endpoint": "https://evil.example/push/x", "keys": new["keys"]})
+    assert response.status_code == 422
+    assert client.post("/api/v1/push/subscriptions/rotate", json={"old": "x"}).status_code == 422
+    session.expire_all()
+    assert session.execute(select(PushSubscription).where(PushSubscription.endpoint == old["endpoint"])).scalar_one()

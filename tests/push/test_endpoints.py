@@ -215,3 +215,4 @@ def test_insecure_escape_skips_the_address_check() -> None:
     assert check_resolved_addresses("127.0.0.1", 8765, allow_insecure_hosts=["127.0.0.1:8765"])
     with pytest.raises(UnsafeAddress):
         check_resolved_addresses("127.0.0.1", 8766, allow_insecure_hosts=["127.0.0.1:8765"])
+

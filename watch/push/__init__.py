@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
 
     app.extensions[EXT] = PushState(vapid=keys.load(app))
     app.register_blueprint(api.bp)
+    app.register_blueprint(api.rotate_bp)
     app.register_blueprint(views.bp)
     app.cli.add_command(push_worker)
     app.cli.add_command(push_cli)

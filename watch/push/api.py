@@ -15,6 +15,9 @@ from watch.push import preferences, service
 
 bp = Blueprint("push_api", __name__, url_prefix="/api/v1")
 bp.before_request(require_login)
+# Called by the service worker, which may outlive the session: no login, no CSRF token;
+# the request authorises itself with the old subscription's secret (service.rotate).
+rotate_bp = Blueprint("push_rotate", __name__, url_prefix="/api/v1")
 
 
 class PublicKey(BaseModel):
@@ -28,6 +31,13 @@ class SubscriptionIn(BaseModel):
 
     subscription: dict[str, Any] = Field(description="PushSubscription.toJSON(): {endpoint, expirationTime, keys: {p256dh, auth}}")
     label: str | None = Field(default=None, description="e.g. 'Chrome on Android'")
+
+
+class RotationIn(BaseModel):
+    """pushsubscriptionchange: the old subscription (the proof) and the new one, both as toJSON()."""
+
+    old: dict[str, Any] = Field(description="The previous PushSubscription.toJSON(), keys included")
+    subscription: dict[str, Any] = Field(description="The new PushSubscription.toJSON()")
 
 
 class DeviceOut(BaseModel):
@@ -95,6 +105,17 @@ def subscribe(json: SubscriptionIn):
     sub, created = service.subscribe(get_session(), current_user, subscription=json.subscription, label=json.label)
     location = url_for("push_api.device", subscription_id=sub.id)
     return _device(sub), 201 if created else 200, {"Location": location}
+
+
+@rotate_bp.post("/push/subscriptions/rotate")
+@spec.validate(json=RotationIn, resp=Response("HTTP_204", HTTP_404=Error, HTTP_409=Error, HTTP_422=Error), tags=["push"])
+def rotate(json: RotationIn):
+    """The browser renewed its push subscription: move this device to the new one (proof: the old keys)."""
+    service.rotate(get_session(), old=json.old, new=json.subscription)
+    return "", 204
+
+
+rotate.csrf_free = True  # watch.security: authorised by the proof in the body, never by a cookie
 
 
 @bp.get("/push/subscriptions")

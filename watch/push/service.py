@@ -1,6 +1,8 @@
 """Devices (subscribe, list, remove), delivery receipts, and the accounts domain's data hooks."""
 from __future__ import annotations
 
+import hmac
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
@@ -83,6 +85,41 @@ def subscribe(session: Session, user, *, subscription, label=None) -> tuple[Push
         session.rollback()  # the same endpoint arrived twice at once: the other request stored it
         return subscribe(session, user, subscription=subscription, label=label)
     return sub, True
+
+
+def _valid(subscription):
+    cfg = current_app.config
+    try:
+        return validate_subscription(subscription, allowed_hosts=cfg["PUSH_ALLOWED_HOSTS"],
+                                     allow_insecure_hosts=cfg.get("PUSH_ALLOW_INSECURE_HOSTS") or ())
+    except InvalidSubscription as exc:
+        message = INVALID_MESSAGES.get(exc.code, _l("The push subscription is not valid."))
+        raise ServiceError(exc.code, message, 422, reason=exc.message) from None
+
+
+def rotate(session: Session, *, old, new) -> PushSubscription:
+    """A browser renewed its subscription (pushsubscriptionchange): move the device to the new one. Commits.
+
+    No login: the service worker may run long after the session ended. The old
+    subscription's endpoint and keys are the proof: only that browser and this
+    server know its auth secret.
+    """
+    before, after = _valid(old), _valid(new)
+    device = session.execute(select(PushSubscription).where(PushSubscription.endpoint == before.endpoint)).scalar_one_or_none()
+    if device is None or not (hmac.compare_digest(device.auth, before.auth) and hmac.compare_digest(device.p256dh, before.p256dh)):
+        raise NotFound("subscription_not_found", _l("This device is not registered for notifications."))
+    if after.endpoint != device.endpoint:
+        taken = session.execute(select(PushSubscription).where(PushSubscription.endpoint == after.endpoint)).scalar_one_or_none()
+        if taken is not None and taken.user_id != device.user_id:
+            raise ServiceError("subscription_taken", _l("This push subscription belongs to another account."), 409)
+        if taken is not None:  # the page registered the new one already: keep one row
+            session.delete(device)
+            session.commit()
+            return taken
+    device.endpoint, device.p256dh, device.auth, device.host = after.endpoint, after.p256dh, after.auth, after.host
+    device.updated_at = utcnow()
+    session.commit()
+    return device
 
 
 def devices(session: Session, user) -> list[PushSubscription]:

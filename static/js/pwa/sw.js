@@ -312,6 +312,28 @@ self.addEventListener('push', (event) => {
   }));
 });
 
+// ---- Push: the browser renewed its subscription. Subscribe again if it did not, and tell
+// the server, proving with the old subscription's keys that this is the same device (no
+// login or CSRF token here: the page may be closed and the session over).
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil((async () => {
+    const old = event.oldSubscription;
+    let fresh = event.newSubscription;
+    if (!fresh) {
+      const key = old && old.options && old.options.applicationServerKey;
+      if (!key) return; // nothing to resubscribe with: the page registers again on the next visit
+      fresh = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+    }
+    if (!old) return; // no proof of the old device: the page registers the new one when opened
+    await fetch('/api/v1/push/subscriptions/rotate', {
+      method: 'POST',
+      credentials: 'omit',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ old: old.toJSON(), subscription: fresh.toJSON() }),
+    });
+  })());
+});
+
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
   const target = (event.notification.data && event.notification.data.url) || self.location.origin + '/';
