@@ -147,6 +147,11 @@ PUSH_ESCALATION_CHECK_SECONDS = 30
 PUSH_ESCALATION_WINDOW_HOURS = 24  # older alerts are never escalated
 PUSH_DELIVERY_RETENTION_DAYS = 30  # delivery records (receipts) are kept this long
 PUSH_DELIVERY_PURGE_SECONDS = 3600  # how often the workers (or `flask tick`) run that purge
+# Operators' metrics (Prometheus text) at /metrics, only for these client addresses or networks.
+PUSH_METRICS_ALLOWED = ["127.0.0.1", "::1"]
+# A `python -m watch.push` worker serves its own metrics on this port (0: off), bound to PUSH_METRICS_BIND.
+PUSH_METRICS_PORT = 0
+PUSH_METRICS_BIND = "127.0.0.1"
 
 # --- Mail (watch.mail) ---
 # The address users reach the app at; every link in e-mail is built from it

@@ -82,11 +82,20 @@ def test_every_device_gets_the_alert_despite_failures_and_a_killed_worker(app, c
         deadline = time.monotonic() + 30
         while service.stats()["total_received"] < 150 and time.monotonic() < deadline:
             time.sleep(0.01)
-        workers[0].send_signal(signal.SIGKILL)
-        workers[0].wait(10)
+        # Kill it while it holds a lease: freeze it, look, and thaw it if it was between batches.
+        victim = workers[0]
+        while True:
+            victim.send_signal(signal.SIGSTOP)
+            session.expire_all()
+            leased = session.execute(select(func.count()).select_from(Delivery)
+                                     .where(Delivery.claimed_by.like(f"%:{victim.pid}:%"))).scalar_one()
+            if leased or victim.poll() is not None:
+                break
+            victim.send_signal(signal.SIGCONT)
+            time.sleep(0.01)
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(10)
         at_kill = service.stats()["total_received"]
-        leased = session.execute(select(func.count()).select_from(Delivery)
-                                 .where(Delivery.claimed_by.is_not(None))).scalar_one()
         assert at_kill < DEVICES, "the fan-out finished before the kill; the test proves nothing"
         workers[0] = start_worker(env, logs[0])
 

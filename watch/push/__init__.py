@@ -14,13 +14,14 @@ if TYPE_CHECKING:  # light to import: `python -m watch.push` blocks SIGTERM befo
 def init_app(app: Flask) -> None:
     """Load the VAPID key (refusing to start without one in production), register routes, hooks, CLI."""
     from watch import events, tasks
-    from watch.push import api, escalation, fanout, keys, models, service, views  # noqa: F401  (models: tables)
+    from watch.push import api, escalation, fanout, keys, metrics, models, service, views  # noqa: F401  (models: tables)
     from watch.push.cli import push_cli, push_worker
     from watch.push.worker import EXT, PushState, ensure_inprocess_worker
 
     app.extensions[EXT] = PushState(vapid=keys.load(app))
     app.register_blueprint(api.bp)
     app.register_blueprint(api.rotate_bp)
+    metrics.init_app(app)
     app.register_blueprint(views.bp)
     app.cli.add_command(push_worker)
     app.cli.add_command(push_cli)

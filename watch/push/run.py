@@ -33,6 +33,15 @@ def serve(app, *, once: bool = False, timeout: float = 60.0) -> int:
     # every full collection, which otherwise stalls sending (docs/PERFORMANCE.md).
     gc.collect()
     gc.freeze()
+    port = int(app.config.get("PUSH_METRICS_PORT") or 0)
+    if port:
+        # This worker's send latencies (and the shared queue figures) for Prometheus; bind to a
+        # private address (PUSH_METRICS_BIND), as the web app's /metrics is address-restricted.
+        from prometheus_client import start_http_server
+
+        from watch.push.metrics import metrics
+
+        start_http_server(port, addr=str(app.config["PUSH_METRICS_BIND"]), registry=metrics(app).registry)
 
     def loop():
         with app.app_context():

@@ -15,8 +15,9 @@ import logging
 import os
 import re
 import threading
+import time
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from hashlib import sha256
 from typing import Any, Literal
@@ -139,6 +140,7 @@ class PushSender:
         breaker_threshold: int = 5,
         breaker_cooldown: float = 1.0,
         breaker_max_cooldown: float = 30.0,
+        observe: Callable[[str, float], None] | None = None,
     ) -> None:
         self.signer = signer
         self.per_host_concurrency = max(1, per_host_concurrency)
@@ -156,6 +158,7 @@ class PushSender:
         self._connections: asyncio.Semaphore | None = None
         self._breaker_settings = (breaker_threshold, breaker_cooldown, breaker_max_cooldown)
         self._breakers: dict[tuple[str, str, int], CircuitBreaker] = {}
+        self._observe = observe  # (push service host, seconds) of each answered request, for metrics
 
     def breaker(self, key: tuple[str, str, int]) -> CircuitBreaker:
         """The circuit breaker of one push service (scheme, host, port)."""
@@ -245,6 +248,7 @@ class PushSender:
 
     async def _exchange(self, route: _Route, request: bytes, note: str) -> SendResult:
         origin = route.origin
+        started = time.perf_counter()
         try:
             response = await self._pool(route).request(request, self._timeout)
         except UnsafeAddress as exc:
@@ -254,6 +258,8 @@ class PushSender:
             return SendResult("retry", reason=f"timeout: {exc}")
         except transport.TransportError as exc:
             return SendResult("retry", reason=f"network error: {type(exc).__name__}: {exc}")
+        if self._observe is not None:
+            self._observe(route.key[1], time.perf_counter() - started)
         result = classify(response.status, response.headers, response.body)
         if result.status == "rejected":
             # 400/401/403 mean our request or VAPID key is wrong; only an operator can fix that.

@@ -53,8 +53,11 @@ def state(app: Flask) -> PushState:
 
 def make_sender(app: Flask) -> PushSender:
     """A PushSender configured from the app's settings."""
+    from watch.push.metrics import metrics
+
     cfg = app.config
     vapid = state(app).vapid
+    histogram = metrics(app).send_seconds
     return PushSender(
         VapidSigner(vapid.private_key, vapid.subject),
         max_connections=int(cfg["PUSH_CONNECTIONS"]),
@@ -64,6 +67,7 @@ def make_sender(app: Flask) -> PushSender:
         breaker_threshold=int(cfg["PUSH_BREAKER_FAILURES"]),
         breaker_cooldown=float(cfg["PUSH_BREAKER_COOLDOWN_SECONDS"]),
         breaker_max_cooldown=float(cfg["PUSH_BREAKER_MAX_COOLDOWN_SECONDS"]),
+        observe=lambda host, seconds: histogram.labels(host).observe(seconds),
     )
 
 

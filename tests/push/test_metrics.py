@@ -1,0 +1,42 @@
+"""/metrics: Prometheus text for operators, only from configured addresses."""
+from __future__ import annotations
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.push.helpers import World, config, post_alert, pushsvc, world  # noqa: F401
+from watch.push.worker import Worker
+
+
+def scrape(client) -> dict:
+    response = client.get("/metrics")
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    samples = {}
+    for family in text_string_to_metric_families(response.get_data(as_text=True)):
+        for s in family.samples:
+            samples[(s.name, tuple(sorted(s.labels.items())))] = s.value
+    return samples
+
+
+def test_metrics_show_queue_outcomes_send_and_post_latency(app, client, auth, session, world: World, pushsvc):
+    pushsvc.fail(world.devices["member"], [410])
+    post_alert(client, auth, world.people["poster"])
+    before = scrape(client)
+    assert before[("watch_push_queue_depth", ())] == 3
+    assert before[("watch_push_queue_oldest_age_seconds", ())] >= 0
+    assert before[("watch_alert_post_seconds_count", ())] == 1
+    Worker(app).drain(10)
+    after = scrape(client)
+    assert after[("watch_push_queue_depth", ())] == 0
+    assert after[("watch_push_deliveries", (("status", "sent"),))] == 2
+    assert after[("watch_push_deliveries", (("status", "gone"),))] == 1
+    assert after[("watch_push_deliveries", (("status", "pending"),))] == 0
+    # Drained in this process: its sender measured every answered request.
+    assert after[("watch_push_send_seconds_count", (("service", "127.0.0.1"),))] == 3
+
+
+def test_metrics_are_not_there_for_other_addresses(app, client):
+    for address in ("203.0.113.7", "10.0.0.1", "::ffff:8.8.8.8"):
+        assert client.get("/metrics", environ_base={"REMOTE_ADDR": address}).status_code == 404
+    app.config["PUSH_METRICS_ALLOWED"] = ["10.0.0.0/8"]
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 200
+    assert client.get("/metrics").status_code == 404  # loopback is no longer listed
