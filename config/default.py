@@ -217,3 +217,7 @@ GRAFFITI_ESCALATION_CHECK_SECONDS = 300
 GRAFFITI_PHOTO_DIR = None  # default: <instance>/graffiti-photos
 GRAFFITI_RETENTION_DAYS = 3 * 365  # reports (and photos) older than this are purged
 GRAFFITI_RETENTION_CHECK_SECONDS = 3600
+
+# --- Boat watch (watch.boats): vaktgång ---
+WATCH_REMINDER_HOURS = 12  # the team gets an e-mail this long before its watch
+WATCH_REMINDER_CHECK_SECONDS = 900

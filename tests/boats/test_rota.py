@@ -47,6 +47,7 @@ def _live_season(session, world, owner):
                                    ends_on=begin.date() + timedelta(days=1), start_time=begin.time(),
                                    end_time=(now + timedelta(hours=2)).time(), split_time=None, team_size=2, rounds_per_night=2)
     shift = session.exec(select(WatchShift).where(WatchShift.season_id == season.id, WatchShift.night == begin.date())).one()
+    assert season.split_time is None and service.window(season, shift)[1] == datetime.combine(begin.date(), begin.time(), tzinfo=service.tz()) + timedelta(hours=3)
     session.add(WatchAssignment(shift_id=shift.id, user_id=owner.id))
     session.commit()
     return season, shift
@@ -219,3 +220,24 @@ def test_export_and_delete(session, club):
     session.commit()
     assert _count(session, WatchAssignment) == 0
     assert session.exec(select(CheckIn)).one().user_id is None  # the round stays for the club, without the person
+
+
+def test_the_next_team_gets_an_e_mail_once(app, session, club):
+    from watch.boats.rota import reminders
+    from watch.mail.models import OutboxMessage
+
+    world, owners = club
+    season = _season(session, world, starts=1, nights=1, split_time=None)
+    shift = service.shifts_of(session, season.id)[0]
+    service.pick_shift(session, owners[0], shift.id)
+    service.pick_shift(session, owners[1], shift.id)
+    begin = service.window(season, shift)[0]
+    assert reminders.send_due(session, hours=12, now=begin - timedelta(hours=13)) == 0
+    assert reminders.send_due(session, hours=12, now=begin - timedelta(hours=2)) == 2
+    assert reminders.send_due(session, hours=12, now=begin - timedelta(hours=1)) == 0  # once per watch
+    mails = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "watch_reminder")).all()
+    assert sorted(m.to_address for m in mails) == sorted(o.email for o in owners[:2])
+    assert all(m.subject.startswith("Vaktgång") for m in mails)
+    from watch import tasks
+
+    assert "boats.watch_reminders" in [t.name for t in tasks.tasks(app)]

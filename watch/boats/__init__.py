@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from watch.boats.away import models as away_models  # noqa: F401
     from watch.boats.away import views as away_views
     from watch.boats.rota import models as rota_models  # noqa: F401
+    from watch.boats.rota import reminders
     from watch.boats.rota import views as rota_views
 
     hooks.connect()
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(away_views.bp)
     app.register_blueprint(rota_views.bp)
     tasks.register(app, "boats.away_purge", app.config["AWAY_PURGE_EVERY_SECONDS"], purge_away_notices)
+    tasks.register(app, "boats.watch_reminders", app.config["WATCH_REMINDER_CHECK_SECONDS"], reminders.reminder_task)
 
 
 def purge_away_notices(app: Flask) -> int:

@@ -18,7 +18,7 @@ class SeasonBase(SQLModel):
     ends_on: date
     start_time: time = Field(default=time(22, 0))
     end_time: time = Field(default=time(6, 0))
-    split_time: time | None = Field(default=time(2, 0))  # None: one shift a night
+    split_time: time | None = None  # e.g. 02:00 splits the night in two shifts; None: one shift a night
     team_size: int = Field(default=2, ge=1, le=6)
     obligation: int = Field(default=3, ge=0, le=60)  # watches per registered boat and season
     rounds_per_night: int = Field(default=3, ge=1, le=12)
