@@ -113,6 +113,7 @@ def test_freeze_pages_and_api(est, client, auth, session):
     assert client.post(f"/api/v1/est/pictures/{MUNI}/2025/54/freeze").status_code == 404
     html = client.get(f"/est/{MUNI}/week/{y}/{w}").get_data(as_text=True)
     assert "Lägesbild v.10" in html and "fastställd" in html and "Fastställ Lägesbild" not in html
+    assert "Lägesbild v.10 2025</a>" in client.get(f"/est/{MUNI}/").get_data(as_text=True)
     page = client.post(f"/est/{MUNI}/week/{y}/{w}/freeze", follow_redirects=True).get_data(as_text=True)
     assert "Lägesbild v.10 är redan fastställd och kan inte ändras." in page
     auth.as_user(est["reader"])

@@ -61,11 +61,11 @@ def freeze(session: Session, *, user, municipality: str, year: int, week: int, n
     return snap
 
 
-def list_snapshots(session: Session, user, municipality: str) -> list[EstSnapshot]:
-    """The municipality's frozen pictures, newest first."""
+def list_snapshots(session: Session, user, municipality: str, limit: int = 60) -> list:
+    """The municipality's frozen pictures (week_key, frozen_at; not their data), newest first."""
     access.require(session, user, municipality, access.READER)
-    return list(session.exec(select(EstSnapshot).where(EstSnapshot.municipality == municipality)
-                             .order_by(EstSnapshot.week_key.desc())))
+    return list(session.exec(select(EstSnapshot.week_key, EstSnapshot.frozen_at).where(EstSnapshot.municipality == municipality)
+                             .order_by(EstSnapshot.week_key.desc()).limit(limit)))
 
 
 def public_view(session: Session, municipality: str, year: int, week: int) -> dict:

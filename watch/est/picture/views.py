@@ -59,7 +59,7 @@ def home(municipality: str):
     saved = request.args.get("saved", type=int)
     return render_template("est/home.html", municipality=municipality, role=role, this=this, last=last, cutoff=cut,
                            saved=saved if saved and 1 <= saved <= 53 else None,
-                           snaps=snapshots.list_snapshots(session, current_user, municipality)[:12],
+                           snaps=snapshots.list_snapshots(session, current_user, municipality, limit=12),
                            may_report=access.orgs.has_role(session, current_user, municipality, access.REPORTER))
 
 
