@@ -221,3 +221,10 @@ GRAFFITI_RETENTION_CHECK_SECONDS = 3600
 # --- Boat watch (watch.boats): vaktgång ---
 WATCH_REMINDER_HOURS = 12  # the team gets an e-mail this long before its watch
 WATCH_REMINDER_CHECK_SECONDS = 900
+
+# --- Training (watch.training) ---
+TRAINING_REMINDER_HOURS = 48  # people with a place get a reminder this long before a session
+TRAINING_EXPIRY_WARNING_DAYS = 60  # contacts whose training runs out within this get the next sessions
+TRAINING_REMINDER_CHECK_SECONDS = 900
+TRAINING_RETENTION_DAYS = 3 * 365  # sessions and their registrations are deleted after this (training dates stay on the areas)
+TRAINING_RETENTION_CHECK_SECONDS = 3600

@@ -25,6 +25,7 @@ DOMAINS = (
     "watch.walks",
     "watch.graffiti",
     "watch.open311",
+    "watch.training",
 )
 
 

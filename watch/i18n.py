@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 TRANSLATIONS = HERE / "translations"
 # A source file belongs to the domain named by its folder under watch/, templates/
 # or static/js/; everything else belongs to "core".
-CATALOGUES = ("core", "accounts", "areas", "alerts", "push", "pwa", "organisations", "mail", "boats", "est", "walks", "graffiti")
+CATALOGUES = ("core", "accounts", "areas", "alerts", "push", "pwa", "organisations", "mail", "boats", "est", "walks", "graffiti", "training")
 LOCALES = ("sv", "en")
 
 

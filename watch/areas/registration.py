@@ -183,6 +183,18 @@ def mark_trained(session: Session, user, area_id: int, *, user_id: int, trained_
     return m
 
 
+def record_training(session: Session, *, user_id: int, trained_on: date, recorded_by_id: int | None) -> list[AreaMembership]:
+    """Record that a person was trained on a date (e.g. present at a training session): every area
+    where they are a contact representative gets it, unless it already has a later date. Never commits."""
+    changed = []
+    for m in session.exec(select(AreaMembership).where(AreaMembership.user_id == user_id, AreaMembership.role == AreaRole.contact)):
+        if m.trained_on is None or m.trained_on < trained_on:
+            m.trained_on, m.trained_recorded_by_id = trained_on, recorded_by_id
+            session.add(m)
+            changed.append(m)
+    return changed
+
+
 def set_role(session: Session, user, area_id: int, *, user_id: int, role, main: bool | None = None) -> AreaMembership:
     """Make a member a contact representative (or back), or mark the main contact. Commits."""
     get_area_for(session, user, area_id, need="members")

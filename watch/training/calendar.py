@@ -1,0 +1,105 @@
+"""iCalendar feeds of training sessions: per municipality (public) and per person (secret, resettable URL).
+
+UIDs are stable (the session id and the site's host), SEQUENCE counts changes
+and a cancelled session stays in the feed as STATUS:CANCELLED, so calendar apps
+update their copy instead of duplicating it.
+"""
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import gettext as _
+from icalendar import Calendar, Event
+from sqlmodel import Session, select
+
+from watch import mail
+from watch.training.models import KIND_LABELS, CalendarKey, RegistrationStatus, TrainingRegistration, TrainingSession
+from watch.training.service import aware
+
+
+def uid(ts: TrainingSession) -> str:
+    """The session's UID: never changes for the life of the session."""
+    host = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "watch"
+    return f"training-{ts.id}@{host}"
+
+
+def _event(ts: TrainingSession, waiting: bool = False) -> Event:
+    ev = Event()
+    ev.add("uid", uid(ts))
+    ev.add("dtstamp", aware(ts.updated_at))
+    ev.add("last-modified", aware(ts.updated_at))
+    ev.add("sequence", ts.sequence)
+    ev.add("dtstart", aware(ts.starts_at))
+    ev.add("dtend", aware(ts.ends_at))
+    summary = ts.title + (" (" + _("waiting list") + ")" if waiting else "")
+    ev.add("summary", summary)
+    ev.add("location", ts.place)
+    ev.add("categories", [str(KIND_LABELS[ts.kind])])
+    desc = [str(KIND_LABELS[ts.kind])]
+    if ts.trainers:
+        desc.append(_("Trainers: %(names)s", names=ts.trainers))
+    if ts.notes:
+        desc.append(ts.notes)
+    ev.add("description", "\n".join(desc))
+    ev.add("url", mail.public_url("training.detail", session_id=ts.id))
+    ev.add("status", "CANCELLED" if ts.cancelled_at else ("TENTATIVE" if waiting else "CONFIRMED"))
+    return ev
+
+
+def _calendar(name: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", "-//Trygg Granne//training//SV")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    return cal
+
+
+def municipality_feed(session: Session, municipality: str) -> bytes:
+    """Every session of the municipality (public: sessions name no participants)."""
+    cal = _calendar(_("Training in %(m)s", m=municipality))
+    for ts in session.exec(select(TrainingSession).where(TrainingSession.municipality == municipality)
+                           .order_by(TrainingSession.starts_at)).all():
+        cal.add_component(_event(ts))
+    return cal.to_ical()
+
+
+def personal_feed(session: Session, user_id: int) -> bytes:
+    """The sessions the user registered for (or waits for)."""
+    cal = _calendar(_("My training"))
+    rows = session.exec(select(TrainingSession, TrainingRegistration)
+                        .join(TrainingRegistration, TrainingRegistration.session_id == TrainingSession.id)
+                        .where(TrainingRegistration.user_id == user_id, TrainingRegistration.status != RegistrationStatus.cancelled)
+                        .order_by(TrainingSession.starts_at)).all()
+    for ts, reg in rows:
+        cal.add_component(_event(ts, waiting=reg.status == RegistrationStatus.waiting))
+    return cal.to_ical()
+
+
+def key_of(session: Session, user, *, reset: bool = False) -> str:
+    """The user's secret calendar key (made on first use; `reset` replaces it and kills the old URL). Commits."""
+    row = session.get(CalendarKey, user.id)
+    if row is None or reset:
+        if row is not None:
+            session.delete(row)
+            session.flush()
+        row = CalendarKey(user_id=user.id, key=secrets.token_urlsafe(24))
+        session.add(row)
+        session.commit()
+    return row.key
+
+
+def existing_key(session: Session, user) -> str | None:
+    """The user's calendar key, if they made one."""
+    row = session.get(CalendarKey, user.id)
+    return row.key if row else None
+
+
+def user_for_key(session: Session, key: str) -> int | None:
+    """The user id behind a calendar key, or None."""
+    if not key or len(key) > 64:
+        return None
+    row = session.exec(select(CalendarKey).where(CalendarKey.key == key)).first()
+    return row.user_id if row else None
