@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from watch import events
 from watch.training.models import CalendarKey, ExpiryReminder, RegistrationStatus, TrainingRegistration, TrainingSession, TrainingTrainer
-from watch.training.service import _promote, aware
+from watch.training.service import promote_waiting, aware
 
 
 def on_user_deleting(user, session, **_kw) -> None:
@@ -25,7 +25,7 @@ def on_user_deleting(user, session, **_kw) -> None:
     for session_id in freed:
         ts = session.get(TrainingSession, session_id)
         if ts is not None:
-            _promote(session, ts)
+            promote_waiting(session, ts)
 
 
 def on_user_export(user, session, data, **_kw) -> None:

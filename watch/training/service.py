@@ -106,7 +106,7 @@ def update_session(session: Session, actor, session_id: int, **fields) -> Traini
     session.flush()
     for user in {u.id: u for u in people}.values():
         session.add(TrainingTrainer(session_id=ts.id, user_id=user.id))
-    _promote(session, ts)
+    promote_waiting(session, ts)
     session.commit()
     return ts
 
@@ -160,12 +160,12 @@ def cancel_registration(session: Session, user, session_id: int) -> TrainingRegi
     reg.status = RegistrationStatus.cancelled
     session.add(reg)
     session.flush()
-    _promote(session, ts)
+    promote_waiting(session, ts)
     session.commit()
     return reg
 
 
-def _promote(session: Session, ts: TrainingSession) -> list[TrainingRegistration]:
+def promote_waiting(session: Session, ts: TrainingSession) -> list[TrainingRegistration]:
     """Move people from the waiting list into free places, in queue order, and e-mail them. Never commits."""
     if aware(ts.starts_at) <= utcnow() or ts.cancelled_at is not None:
         return []
