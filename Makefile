@@ -22,8 +22,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed translations
 install-test: $(VENV)/.installed-test translations
 
+# Stock pybabel: compile every domain's catalogue (.po -> .mo). Extraction and
+# merging: `python -m watch.i18n update [DOMAIN]` (pybabel extract/update with babel.cfg).
+CATALOGUES = $(sort $(basename $(notdir $(wildcard watch/translations/sv/LC_MESSAGES/*.po))))
 translations:
-	$(BIN)/python -m watch.i18n compile
+	$(BIN)/pybabel --quiet compile -d watch/translations -D "$(CATALOGUES)"
 
 run: install
 	WATCH_ENV=development $(BIN)/flask --app watch db upgrade

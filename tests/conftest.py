@@ -164,6 +164,20 @@ def make_user(app, session):
     return make
 
 
+@pytest.fixture
+def make_area(session, make_user):
+    """Factory: make_area(name=..., status="active", kind=..., at=(lon, lat), size=..., box=..., contact=user,
+    municipality=...) -> Area, through the areas service (tests/factories.py)."""
+    from tests.factories import create_area
+
+    def make(name="Östra Bergen", **kw):
+        if kw.get("contact") is None:
+            kw["contact"] = make_user()
+        return create_area(session, name=name, **kw)
+
+    return make
+
+
 class Auth:
     """Log a test client in and out."""
 

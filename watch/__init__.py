@@ -53,13 +53,5 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     tasks.init_app(app)
     for name in DOMAINS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        init = getattr(module, "init_app", None)
-        if init is not None:
-            init(app)
+        importlib.import_module(name).init_app(app)
     return app

@@ -2,10 +2,21 @@
 
 Each domain keeps its own catalogue, watch/translations/<lang>/LC_MESSAGES/<domain>.po,
 so that work on one domain never edits another's file. Strings in code and
-templates are English msgids; the Swedish catalogue translates every one of them.
+templates are English msgids; the Swedish catalogue translates every one of them
+(tests/test_i18n.py).
+
+The tooling is stock pybabel with the one `babel.cfg` at the top of the project:
+a domain's strings are extracted from watch/<domain>/, templates/<domain>/ and
+static/js/<domain>/; "core" takes everything else. `python -m watch.i18n update
+[DOMAIN]` runs `pybabel extract` and `pybabel update --init-missing` per domain;
+`make translations` (part of `make install` and `make test`) runs `pybabel compile`.
+
+Adding a domain's catalogue is one line: append its name to CATALOGUES below,
+then run `python -m watch.i18n update <domain>` and translate its sv .po file.
 """
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import click
@@ -14,11 +25,13 @@ from flask.cli import AppGroup
 from flask_babel import Babel, get_locale
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 TRANSLATIONS = HERE / "translations"
-# A source file belongs to the domain named by its folder under watch/, templates/
-# or static/js/; everything else belongs to "core".
+BABEL_CFG = ROOT / "babel.cfg"
 CATALOGUES = ("core", "accounts", "areas", "alerts", "push", "pwa", "organisations", "mail", "boats", "est", "walks", "graffiti", "training")
 LOCALES = ("sv", "en")
+# Beyond pybabel's defaults (_, gettext, ngettext, ...): the lazy forms the code uses.
+KEYWORDS = ("_l", "lazy_gettext", "lazy_ngettext:1,2")
 
 
 def select_locale() -> str:
@@ -44,106 +57,73 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(translations_cli)
 
 
-def domain_of(path: Path) -> str:
-    """The catalogue a source file's strings belong to."""
-    from watch import ROOT
+def pybabel(*args: str) -> None:
+    """Run a stock pybabel command in this process (raises SystemExit on its errors)."""
+    from babel.messages.frontend import CommandLineInterface
 
-    parts = path.resolve().relative_to(ROOT).parts
-    if len(parts) > 2 and parts[0] in ("watch", "templates") and parts[1] in CATALOGUES:
-        return parts[1]
-    if len(parts) > 3 and parts[:2] == ("static", "js") and parts[2] in CATALOGUES:
-        return parts[2]
-    return "core"
+    CommandLineInterface().run(["pybabel", "--quiet", *args])
 
 
-def source_files() -> list[tuple[Path, str]]:
-    """Every file strings are extracted from, with its extraction method."""
-    from watch import ROOT
-
-    files = [(p, "python") for p in sorted((ROOT / "watch").rglob("*.py")) if "migrations" not in p.parts]
-    files += [(p, "jinja2") for p in sorted((ROOT / "templates").rglob("*.html"))]
-    files += [(p, "jinja2") for p in sorted((ROOT / "templates").rglob("*.js"))]
-    return files
-
-
-def extract() -> dict[str, dict[str, list[tuple[str, int]]]]:
-    """msgid -> locations, per catalogue, from the source tree."""
-    from babel.messages.extract import extract_from_file
-
-    from watch import ROOT
-
-    found: dict[str, dict[str, list[tuple[str, int]]]] = {c: {} for c in CATALOGUES}
-    options = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
-    for path, method in source_files():
-        method_fn = "jinja2.ext:babel_extract" if method == "jinja2" else "python"
-        for lineno, message, _comments, _ctx in extract_from_file(
-            method_fn, str(path), keywords=_KEYWORDS, options=options if method == "jinja2" else {}
-        ):
-            msgid = message[0] if isinstance(message, tuple) else message
-            if not msgid:
-                continue
-            if isinstance(message, tuple):
-                msgid = message  # plural: (singular, plural)
-            found[domain_of(path)].setdefault(msgid, []).append((str(path.relative_to(ROOT)), lineno))
-    return found
+def extract_args(domain: str) -> list[str]:
+    """The input folders (and ignored folders) of one domain's extraction, relative to ROOT."""
+    if domain == "core":
+        ignored = " ".join((".*", "._", "__pycache__", "migrations", *(c for c in CATALOGUES if c != "core")))
+        return ["--ignore-dirs", ignored, "watch", "templates"]
+    folders = [f"{top}/{domain}" for top in ("watch", "templates", "static/js") if (ROOT / top / domain).is_dir()]
+    return ["--ignore-dirs", ".* ._ __pycache__", *folders]
 
 
-_KEYWORDS = {
-    "_": None,
-    "gettext": None,
-    "lazy_gettext": None,
-    "_l": None,
-    "ngettext": (1, 2),
-    "lazy_ngettext": (1, 2),
-}
+def extract(domain: str, pot: Path) -> Path:
+    """`pybabel extract` one domain's strings into a .pot file."""
+    import os
 
-
-def _catalog_path(locale: str, domain: str) -> Path:
-    return TRANSLATIONS / locale / "LC_MESSAGES" / f"{domain}.po"
+    keywords = [arg for k in KEYWORDS for arg in ("-k", k)]
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # locations in the catalogues are relative to the project
+    try:
+        pybabel("extract", "-F", str(BABEL_CFG), *keywords, "--sort-output", "--project", "watch",
+                "-o", str(pot), *extract_args(domain))
+    finally:
+        os.chdir(cwd)
+    return pot
 
 
 def update_catalogues(only: str | None = None) -> dict[str, list[str]]:
-    """Merge extracted msgids into the .po files (of one domain, or all); return untranslated Swedish ids."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.pofile import read_po, write_po
+    """Extract and merge into the .po files (of one domain, or all); return untranslated Swedish ids."""
+    from babel.messages.pofile import read_po
 
     missing: dict[str, list[str]] = {}
-    for domain, messages in extract().items():
-        if only and domain != only:
-            continue
-        template = Catalog(project="watch", domain=domain)
-        for msgid, locations in messages.items():
-            template.add(msgid, locations=locations)
-        for locale in LOCALES:
-            path = _catalog_path(locale, domain)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if path.exists():
-                with path.open("rb") as fh:
-                    catalog = read_po(fh, locale=locale, domain=domain)
-            else:
-                catalog = Catalog(locale=locale, domain=domain, project="watch")
-            catalog.update(template, no_fuzzy_matching=True)
-            catalog.obsolete.clear()
-            with path.open("wb") as fh:
-                write_po(fh, catalog, width=100, omit_header=False, sort_output=True)
-            if locale == "sv":
-                missing[domain] = [str(m.id) for m in catalog if m.id and (not m.string or m.fuzzy or (isinstance(m.string, tuple) and not all(m.string)))]
+    with tempfile.TemporaryDirectory() as tmp:
+        for domain in CATALOGUES:
+            if only and domain != only:
+                continue
+            pot = extract(domain, Path(tmp) / f"{domain}.pot")
+            for locale in LOCALES:
+                pybabel("update", "--init-missing", "-N", "--ignore-obsolete", "-w", "100", "-i", str(pot),
+                        "-d", str(TRANSLATIONS), "-D", domain, "-l", locale)
+                _unfuzzy_header(TRANSLATIONS / locale / "LC_MESSAGES" / f"{domain}.po")
+            with (TRANSLATIONS / "sv" / "LC_MESSAGES" / f"{domain}.po").open("rb") as fh:
+                catalog = read_po(fh)
+            missing[domain] = [str(m.id) for m in catalog if m.id and not _translated(m)]
     return missing
 
 
-def compile_catalogues() -> int:
-    """Compile every .po into .mo next to it; returns how many were compiled."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
+def _unfuzzy_header(po: Path) -> None:
+    # pybabel init marks a new catalogue's header fuzzy, and pybabel compile skips fuzzy catalogues.
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('#, fuzzy\nmsgid ""\n', 'msgid ""\n', 1), encoding="utf-8")
 
-    count = 0
-    for path in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/*.po")):
-        with path.open("rb") as fh:
-            catalog = read_po(fh)
-        with path.with_suffix(".mo").open("wb") as fh:
-            write_mo(fh, catalog)
-        count += 1
-    return count
+
+def _translated(message) -> bool:
+    string = message.string
+    return not message.fuzzy and (all(string) if isinstance(string, tuple) else bool(string))
+
+
+def compile_catalogues() -> int:
+    """`pybabel compile` every catalogue (.po -> .mo); returns how many domains were compiled."""
+    present = [c for c in CATALOGUES if all((TRANSLATIONS / loc / "LC_MESSAGES" / f"{c}.po").exists() for loc in LOCALES)]
+    pybabel("compile", "-d", str(TRANSLATIONS), "-D", " ".join(present))
+    return len(present)
 
 
 translations_cli = AppGroup("translations", help="Extract, update and compile the message catalogues.")
@@ -153,29 +133,27 @@ translations_cli = AppGroup("translations", help="Extract, update and compile th
 @click.argument("domain", required=False)
 def update_cmd(domain: str | None) -> None:
     """Extract strings and merge them into the catalogues (of DOMAIN only, if given)."""
-    missing = update_catalogues(domain)
-    for domain, ids in missing.items():
-        for msgid in ids:
-            click.echo(f"untranslated [{domain}] {msgid}")
-    click.echo(f"{sum(map(len, missing.values()))} Swedish strings untranslated.")
+    _report(update_catalogues(domain))
 
 
 @translations_cli.command("compile")
 def compile_cmd() -> None:
     """Compile the catalogues (.po -> .mo)."""
-    click.echo(f"Compiled {compile_catalogues()} catalogues.")
+    click.echo(f"Compiled {compile_catalogues()} domains.")
 
 
-if __name__ == "__main__":  # python -m watch.i18n compile|update (no app, no database)
+def _report(missing: dict[str, list[str]]) -> None:
+    for dom, ids in missing.items():
+        for msgid in ids:
+            click.echo(f"untranslated [{dom}] {msgid}")
+    click.echo(f"{sum(map(len, missing.values()))} Swedish strings untranslated.")
+
+
+if __name__ == "__main__":  # python -m watch.i18n update [DOMAIN] | compile (no app, no database)
     import sys
 
     if sys.argv[1:2] == ["update"]:
-        # update [DOMAIN]: only that domain's files are written, so work on one
-        # domain never rewrites another's catalogue.
-        left = update_catalogues(sys.argv[2] if len(sys.argv) > 2 else None)
-        for dom, ids in left.items():
-            for msgid in ids:
-                print(f"untranslated [{dom}] {msgid}")
-        print(f"{sum(map(len, left.values()))} Swedish strings untranslated.")
+        # Only the named domain's files are written, so work on one domain never rewrites another's catalogue.
+        _report(update_catalogues(sys.argv[2] if len(sys.argv) > 2 else None))
     else:
-        print(f"Compiled {compile_catalogues()} catalogues.")
+        print(f"Compiled {compile_catalogues()} domains.")

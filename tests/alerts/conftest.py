@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import io
-import json
 from dataclasses import dataclass
 
 import pytest
 from PIL import Image
 
-from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus
+from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole
 
 # Two neighbouring squares near Nyköping, about 1.1 km apart, and a marina further east.
 SQUARES = {
@@ -16,12 +15,6 @@ SQUARES = {
     "Hamnen": (17.030, 58.750, 17.040, 58.755),
 }
 ROLES = ("anonymous", "other_member", "member", "contact", "police", "admin")
-
-
-def polygon(min_lon, min_lat, max_lon, max_lat) -> str:
-    """A GeoJSON Polygon for a lon/lat box."""
-    ring = [[min_lon, min_lat], [max_lon, min_lat], [max_lon, max_lat], [min_lon, max_lat], [min_lon, min_lat]]
-    return json.dumps({"type": "Polygon", "coordinates": [ring]})
 
 
 @dataclass
@@ -40,20 +33,6 @@ class World:
 
 
 @pytest.fixture
-def make_area(session):
-    """Factory: make_area(name, box=(min_lon, min_lat, max_lon, max_lat), status=active, kind=...)."""
-
-    def make(name="Area", box=SQUARES["Gamla stan"], status=AreaStatus.active, kind=AreaKind.grannsamverkan):
-        area = Area(kind=kind, name=name, municipality="Nyköping", geometry=polygon(*box),
-                    min_lon=box[0], min_lat=box[1], max_lon=box[2], max_lat=box[3], status=status)
-        session.add(area)
-        session.commit()
-        return area
-
-    return make
-
-
-@pytest.fixture
 def join(session):
     """Factory: join(user, area, role='member')."""
 
@@ -67,8 +46,6 @@ def join(session):
 @pytest.fixture
 def world(make_area, make_user, join) -> World:
     """The standard cast for access tests."""
-    area = make_area("Gamla stan", SQUARES["Gamla stan"])
-    other = make_area("Hamnen", SQUARES["Hamnen"], kind=AreaKind.batsamverkan)
     people = {
         "member": make_user(name="Maja Medlem"),
         "contact": make_user(name="Kim Kontaktombud"),
@@ -78,11 +55,11 @@ def world(make_area, make_user, join) -> World:
         "other_contact": make_user(name="Oskar Annan Kontakt"),
         "other_police": make_user(name="Polis Paula", police=True, municipality="Nyköping"),
     }
+    area = make_area("Gamla stan", box=SQUARES["Gamla stan"], contact=people["contact"])
+    other = make_area("Hamnen", box=SQUARES["Hamnen"], kind=AreaKind.batsamverkan, contact=people["other_contact"])
     join(people["member"], area, "member")
-    join(people["contact"], area, "contact")
     join(people["police"], area, "police")
     join(people["other_member"], other, "member")
-    join(people["other_contact"], other, "contact")
     join(people["other_police"], other, "police")
     return World(area, other, people, inside=(17.005, 58.752), other_inside=(17.035, 58.752))
 

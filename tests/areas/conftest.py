@@ -1,43 +1,11 @@
 """Area fixtures: square outlines, areas in any state, people in any role."""
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from watch.areas import registration
 from watch.areas.models import AreaKind, AreaMembership, AreaRole
 
-NYKOPING = (17.0070, 58.7530)  # lon, lat near Nyköping's centre
-MUNICIPALITY = "Nyköping"
-
-
-def square(lon: float, lat: float, size: float = 0.004) -> dict:
-    """A closed square Polygon with its south-west corner at (lon, lat); 0.004° is about 230 x 445 m."""
-    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
-    return {"type": "Polygon", "coordinates": [ring]}
-
-
-@pytest.fixture
-def make_area(session, make_user):
-    """Factory: make_area(status="active", kind=..., at=(lon, lat), contact=user) -> Area."""
-
-    def make(status="active", kind=AreaKind.grannsamverkan, at=NYKOPING, size=0.004, contact=None,
-             municipality=MUNICIPALITY, name="Östra Bergen"):
-        contact = contact or make_user()
-        area = registration.create_area(session, contact, kind=kind, name=name, municipality=municipality,
-                                        geometry_data=square(*at, size=size))
-        if status in ("active", "archived"):
-            admin = make_user(admin=True)
-            registration.mark_trained(session, admin, area.id, user_id=contact.id, trained_on=date.today())
-            registration.approve_area(session, admin, area.id)
-            if status == "archived":
-                registration.archive_area(session, admin, area.id)
-        elif status == "rejected":
-            registration.reject_area(session, make_user(admin=True), area.id, reason="Overlaps another area")
-        return area
-
-    return make
+from tests.factories import MUNICIPALITY, NYKOPING, square  # noqa: F401  (the areas tests' names)
 
 
 @pytest.fixture

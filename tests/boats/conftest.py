@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.areas.conftest import World, add_member, hood, make_area  # noqa: F401  (fixtures, re-exported)
+from tests.areas.conftest import World, add_member, hood  # noqa: F401  (fixtures, re-exported)
 from watch.boats import service as boats
 
 

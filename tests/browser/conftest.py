@@ -194,21 +194,16 @@ def wait_for_worker(page, timeout: int = 10_000) -> None:
 
 @pytest.fixture
 def make_area(db):
-    """An approved area (square around lon/lat) with the given members; returns its id."""
-    import json as _json
-
-    from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus
+    """An approved area (square around lon/lat, through the areas service) with the given members; returns its id."""
+    from tests.factories import create_area
+    from watch.accounts.models import User
+    from watch.areas.models import AreaMembership, AreaRole
 
     def make(name="Brandkärr", members=(), contacts=(), police=(), kind="grannsamverkan", lon=17.0, lat=58.75, d=0.01):
-        ring = [[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]
-
         def create(s):
-            area = Area(kind=AreaKind(kind), name=name, municipality="Nyköping", status=AreaStatus.active,
-                        geometry=_json.dumps({"type": "Polygon", "coordinates": [ring]}),
-                        min_lon=lon - d, min_lat=lat - d, max_lon=lon + d, max_lat=lat + d)
-            s.add(area)
-            s.flush()
-            for role, users in ((AreaRole.member, members), (AreaRole.contact, contacts), (AreaRole.police, police)):
+            contact = s.get(User, contacts[0]["id"]) if contacts else None
+            area = create_area(s, name=name, kind=kind, box=(lon - d, lat - d, lon + d, lat + d), contact=contact)
+            for role, users in ((AreaRole.member, members), (AreaRole.contact, contacts[1:]), (AreaRole.police, police)):
                 for u in users:
                     s.add(AreaMembership(area_id=area.id, user_id=u["id"], role=role))
             s.commit()
@@ -226,9 +221,3 @@ def alerts_with_text(db, text: str) -> list:
     from watch.alerts.models import Alert
 
     return db(lambda s: list(s.exec(select(Alert).where(Alert.text == text)).all()))
-
-
-def require_route(live_app, endpoint: str, what: str) -> None:
-    """Skip (naming the missing endpoint) when another domain has not landed it yet."""
-    if endpoint not in live_app.view_functions:
-        pytest.skip(f"{what} not built yet: endpoint {endpoint!r} is missing")

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from tests.browser.conftest import login, require_route, screenshot, wait_for_worker, wait_js
+from tests.browser.conftest import login, screenshot, wait_for_worker, wait_js
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,6 @@ STUB = """(sub) => {
 
 
 def test_turn_on_list_and_remove(live_app, new_context, make_user, base_url):
-    require_route(live_app, "push_api.subscribe", "Push subscription API (POST /api/v1/push/subscriptions)")
     ctx = new_context()
     ctx.grant_permissions(["notifications"], origin=base_url)
     sub = fake_subscription()

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from tests.browser.conftest import wait_js, alerts_with_text, login, require_route, screenshot, wait_for_worker
+from tests.browser.conftest import wait_js, alerts_with_text, login, screenshot, wait_for_worker
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,6 @@ def queued(page) -> list:
 @pytest.fixture
 def member_page(live_app, new_context, make_user, make_area):
     """A logged-in member of an area, on a page the service worker controls."""
-    require_route(live_app, "alerts_api.create", "Alert posting API (POST /api/v1/alerts)")
     ctx = new_context(geolocation={"latitude": 58.75, "longitude": 17.0}, permissions=["geolocation"])
     page = ctx.new_page()
     user = make_user()
@@ -134,7 +133,6 @@ def test_queue_waits_for_its_author(member_page, make_user, db):
 
 def test_posting_page_offline_then_online(live_app, member_page, db):
     """Through the real posting page: written offline, sent once when the network is back."""
-    require_route(live_app, "alerts.new", "Alert posting page (/alerts/new)")
     ctx, page, user, area = member_page
     page.goto("/alerts/new")
     text = f"Båt utan lanternor vid piren {uuid.uuid4().hex[:6]}"

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.browser.conftest import wait_js, login, require_route, wait_for_worker
+from tests.browser.conftest import wait_js, login, wait_for_worker
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,6 @@ def pushed(new_context, base_url):
 
 
 def test_push_shows_notification_and_click_opens_the_alert(live_app, pushed, base_url, make_user, make_area, db):
-    require_route(live_app, "alerts.detail", "Alert detail page (/alerts/<id>)")
     from watch.alerts.models import Alert, Category
     from watch.db import utcnow
 

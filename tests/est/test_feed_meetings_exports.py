@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import func, select
 
-from tests.est.conftest import MUNI, box_geojson
+from tests.est.conftest import MUNI
+from tests.factories import create_area
 from watch.accounts import service as accounts
 from watch.alerts.models import Alert, AlertArea
-from watch.areas.models import Area, AreaKind, AreaStatus
 from watch.errors import ServiceError
 from watch.est import hooks
 from watch.est.meetings import service as meetings
@@ -26,12 +26,7 @@ SECRET_TEXT = "Mannen i röd jacka, Storgatan 5, bil ABC123"
 
 
 def _area(session, name, muni=MUNI):
-    box = (17.0, 58.75, 17.01, 58.755)
-    a = Area(kind=AreaKind.grannsamverkan, name=name, municipality=muni, geometry=box_geojson(*box), min_lon=box[0],
-             min_lat=box[1], max_lon=box[2], max_lat=box[3], status=AreaStatus.active)
-    session.add(a)
-    session.commit()
-    return a
+    return create_area(session, name=name, municipality=muni, box=(17.0, 58.75, 17.01, 58.755))
 
 
 def test_the_alerts_feed_carries_counts_only(est, session, client, auth):

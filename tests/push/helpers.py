@@ -1,14 +1,11 @@
-"""Push test helpers: the real-protocol push service, a small world of areas and people, workers."""
+"""Push test helpers: a small world of areas and people, posting, workers (fixtures: conftest.py)."""
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass
 
-import pytest
-
-from tests.pushservice import PushService
-from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus
+from tests.factories import create_area
+from watch.areas.models import Area, AreaMembership, AreaRole, AreaStatus
 from watch.push import service as push_service_mod
 from watch.push.worker import Worker
 
@@ -17,12 +14,6 @@ BOXES = {
     "Hamnen": (17.030, 58.750, 17.040, 58.755),
 }
 INSIDE = {"Gamla stan": (17.005, 58.7525), "Hamnen": (17.035, 58.7525)}
-
-
-def polygon(min_lon, min_lat, max_lon, max_lat) -> str:
-    """A GeoJSON Polygon for a lon/lat box."""
-    ring = [[min_lon, min_lat], [max_lon, min_lat], [max_lon, max_lat], [min_lon, max_lat], [min_lon, min_lat]]
-    return json.dumps({"type": "Polygon", "coordinates": [ring]})
 
 
 def push_settings(hostport: str) -> dict:
@@ -42,28 +33,9 @@ def push_settings(hostport: str) -> dict:
     }
 
 
-@pytest.fixture
-def pushsvc():
-    """The push service on loopback (in a thread of this process)."""
-    with PushService() as svc:
-        yield svc
-
-
-@pytest.fixture
-def config(config, pushsvc):
-    """The standard test settings plus the push service."""
-    config.update(push_settings(pushsvc.hostport))
-    return config
-
-
-def make_area(session, name, status=AreaStatus.active, municipality="Nyköping") -> Area:
-    """An area from BOXES."""
-    box = BOXES[name]
-    area = Area(kind=AreaKind.grannsamverkan, name=name, municipality=municipality, geometry=polygon(*box),
-                min_lon=box[0], min_lat=box[1], max_lon=box[2], max_lat=box[3], status=status)
-    session.add(area)
-    session.commit()
-    return area
+def make_area(session, name, status=AreaStatus.active, municipality="Nyköping", contact=None) -> Area:
+    """An area from BOXES, through the areas service (tests/factories.py)."""
+    return create_area(session, name=name, box=BOXES[name], status=status, municipality=municipality, contact=contact)
 
 
 def join(session, user, area, role=AreaRole.member) -> None:
@@ -87,27 +59,6 @@ class World:
     other_area: Area
     people: dict
     devices: dict
-
-
-@pytest.fixture
-def world(session, make_user, pushsvc) -> World:
-    """Everyone with one phone each (the police contact and the member are the 'two phones')."""
-    area = make_area(session, "Gamla stan")
-    other = make_area(session, "Hamnen")
-    people = {
-        "poster": make_user(name="Paula Postare"),
-        "member": make_user(name="Maja Medlem"),
-        "contact": make_user(name="Kim Kontaktombud"),
-        "police": make_user(name="Polis Per", police=True, municipality="Nyköping"),
-        "other_member": make_user(name="Olle Annanstans"),
-    }
-    join(session, people["poster"], area)
-    join(session, people["member"], area)
-    join(session, people["contact"], area, AreaRole.contact)
-    join(session, people["police"], area, AreaRole.police)
-    join(session, people["other_member"], other)
-    devices = {role: add_device(session, user, pushsvc) for role, user in people.items()}
-    return World(area, other, people, devices)
 
 
 def post_alert(client, auth, user, *, category="suspicious_person", text="En okänd person provar dörrhandtag.",

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from tests.push.helpers import World, WorkerThread, add_device, config, post_alert, pushsvc, world  # noqa: F401
+from tests.push.helpers import World, WorkerThread, add_device, post_alert
 from watch.db import utcnow
 from watch.push.escalation import escalate_due
 from watch.push.models import Delivery, PushEscalation

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from tests.push.helpers import World, WorkerThread, add_device, config, join, make_area, post_alert, pushsvc, world  # noqa: F401
+from tests.push.helpers import World, WorkerThread, add_device, join, post_alert
 from watch.areas.models import AreaRole
 from watch.push.models import Delivery, PushSubscription
 from watch.push.worker import Worker

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from tests.push.helpers import World, config, post_alert, pushsvc, world  # noqa: F401
+from tests.push.helpers import World, post_alert
 from watch.push import fanout, preferences
 from watch.push.models import Delivery
 

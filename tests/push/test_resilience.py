@@ -8,7 +8,7 @@ import time
 import pytest
 from sqlalchemy import func, insert, select
 
-from tests.push.helpers import World, WorkerThread, config, post_alert, pushsvc, world  # noqa: F401
+from tests.push.helpers import World, WorkerThread, post_alert
 from tests.pushservice import MALFORMED
 from watch.accounts.models import User
 from watch.areas.models import AreaMembership, AreaRole

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from tests.push.helpers import World, config, post_alert, pushsvc, world  # noqa: F401
+from tests.push.helpers import World, post_alert
 from watch.db import session_scope, utcnow
 from watch.push.models import Delivery, PushSubscription
 from watch.push.worker import Worker, claim, is_postgres

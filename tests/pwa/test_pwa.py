@@ -46,8 +46,7 @@ def test_manifest_shortcuts_point_at_existing_pages(app, client):
     m = json.loads(client.get("/manifest.webmanifest").get_data(as_text=True))
     got = {s["name"]: s["url"] for s in m["shortcuts"]}
     with app.test_request_context():
-        expected = {name: url_for(ep) for ep, name in (("alerts.new", "Rapportera"), ("areas.map_page", "Karta"))
-                    if ep in app.view_functions}
+        expected = {"Rapportera": url_for("alerts.new"), "Karta": url_for("areas.map_page")}
     assert got == expected
     for url in got.values():
         assert client.get(url).status_code in (200, 302)  # 302: to the login page

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, or_
 from sqlmodel import Session, select
 
-from watch.alerts.areas import user_area_roles
+from watch.areas.service import user_area_roles
 from watch.alerts.models import Alert, AlertArea
 from watch.areas.models import AreaRole
 from watch.errors import Forbidden, NotFound

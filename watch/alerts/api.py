@@ -13,7 +13,7 @@ from spectree import Response
 from watch.alerts import lifecycle, present, service
 from watch.alerts import query as query_mod
 from watch.alerts.access import STAFF, get_alert_for
-from watch.alerts.areas import user_area_roles
+from watch.areas.service import user_area_roles
 from watch.api import Error, require_login, spec
 from watch.db import get_session
 from watch.errors import ServiceError

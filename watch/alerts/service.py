@@ -15,7 +15,8 @@ from watch import events
 from watch.alerts import photos as photo_store
 from watch.alerts import person as person_rule
 from watch.alerts import validate
-from watch.alerts.areas import active_areas, areas_containing, distance_to_area_m, user_area_roles
+from watch.alerts.areas import active_areas
+from watch.areas.service import areas_containing, distance_to_area_m, user_area_roles
 from watch.alerts.models import Alert, AlertArea, AlertPhoto, Category, IdempotencyKey
 from watch.areas.models import AreaRole
 from watch.boats import theft

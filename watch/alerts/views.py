@@ -11,7 +11,8 @@ from flask_login import current_user, login_required
 
 from watch.alerts import lifecycle, photos as photo_store, present, query, service
 from watch.alerts.access import STAFF, get_alert_for
-from watch.alerts.areas import active_areas, area_centre, map_view, user_area_roles
+from watch.alerts.areas import active_areas, area_centre
+from watch.areas.service import map_view, user_area_roles
 from watch.alerts.forms import STATUS_FILTERS, AlertForm, CloseForm, FilterForm, HideForm, UpdateForm
 from watch.areas.models import AreaRole
 from watch.alerts.models import CATEGORY_LABELS, STATUS_LABELS, AlertPhoto, Category, Status

@@ -141,12 +141,12 @@ def _check_range(points: list[tuple[float, float]]) -> None:
             if -180 <= lat <= 180 and -90 <= lon <= 90 and _in_box(lat, lon, box):
                 _fail("swapped", _l("The coordinates look swapped: GeoJSON wants [longitude, latitude]."))
             _fail("out_of_range", _l("Longitude must be between -180 and 180 and latitude between -90 and 90 (found [%(lon)s, %(lat)s]).",
-                                     lon=f"{lon:g}", lat=f"{lat:g}"))
+                                     lon=format(lon, "g"), lat=format(lat, "g")))
         if not _in_box(lon, lat, box):
             if _in_box(lat, lon, box):
                 _fail("swapped", _l("The coordinates look swapped: GeoJSON wants [longitude, latitude]."))
             _fail("outside_region", _l("The area lies outside the region this service covers (found [%(lon)s, %(lat)s]).",
-                                       lon=f"{lon:g}", lat=f"{lat:g}"))
+                                       lon=format(lon, "g"), lat=format(lat, "g")))
 
 
 def geodesic_area_m2(geom: BaseGeometry) -> float:
@@ -217,9 +217,9 @@ def check(data, *, precision: int = 7) -> CheckedGeometry:
     area = geodesic_area_m2(shp)
     if area < cfg["AREA_MIN_M2"]:
         _fail("too_small", _l("The area is %(area)s m²; it must be at least %(min)s m².",
-                              area=f"{area:,.0f}".replace(",", " "), min=f"{cfg['AREA_MIN_M2']:,.0f}".replace(",", " ")))
+                              area=format(area, ",.0f").replace(",", " "), min=format(cfg["AREA_MIN_M2"], ",.0f").replace(",", " ")))
     if area > cfg["AREA_MAX_M2"]:
         _fail("too_large_area", _l("The area is %(area)s km²; it can be at most %(max)s km².",
-                                   area=f"{area / 1e6:,.1f}".replace(",", " "), max=f"{cfg['AREA_MAX_M2'] / 1e6:,.0f}".replace(",", " ")))
+                                   area=format(area / 1e6, ",.1f").replace(",", " "), max=format(cfg["AREA_MAX_M2"] / 1e6, ",.0f").replace(",", " ")))
     text = geojson.dumps(obj, separators=(",", ":"))
     return CheckedGeometry(geojson=text, shape=shp, area_m2=area, bbox=tuple(shp.bounds), vertices=vertices)

@@ -18,24 +18,21 @@ def template_globals() -> dict:
         "non_urgent_number": current_app.config["NON_URGENT_NUMBER"],
         "plain_form": PlainForm,
         "nav_items": nav_items(),
-        "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
     }
 
 
 def nav_items() -> list[tuple[str, str]]:
-    """(endpoint, label) of the main navigation that exist in this app."""
+    """(endpoint, label) of the main navigation."""
     from flask_babel import lazy_gettext as _l
 
-    wanted = [
+    items = [
         ("main.index", _l("Home")),
         ("areas.map_page", _l("Map")),
         ("alerts.new", _l("Report")),
         ("alerts.list_page", _l("Alerts")),
     ]
-    if not current_user.is_authenticated:
-        wanted = wanted[:1]  # the rest needs an account; "Log in" follows in base.html
-    endpoints = current_app.view_functions
-    return [(e, label) for e, label in wanted if e in endpoints]
+    # The rest needs an account; "Log in" follows in base.html.
+    return items if current_user.is_authenticated else items[:1]
 
 
 @bp.get("/")

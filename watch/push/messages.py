@@ -14,14 +14,8 @@ BODY_CHARS = 240
 
 def alert_path(alert_id: int) -> str:
     """The alert's page (relative: the service worker resolves it against its own origin)."""
-    adapter = current_app.url_map.bind("localhost")
-    for endpoint in ("alerts.detail", "alerts.show", "alerts.alert"):
-        if endpoint in current_app.view_functions:
-            try:
-                return adapter.build(endpoint, {"alert_id": alert_id})
-            except Exception:  # a different parameter name: fall through to the plain path
-                break
-    return f"/alerts/{alert_id}"
+    # Built from the URL map, not url_for: the worker sends outside any request.
+    return current_app.url_map.bind("localhost").build("alerts.detail", {"alert_id": alert_id})
 
 
 def shorten(value: str, limit: int = BODY_CHARS) -> str:

@@ -1,7 +1,7 @@
 """Notification settings: the user's devices (remove), a level per area, quiet hours; the alert receipt."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -46,10 +46,9 @@ def devices():
             flash(_("Your notification settings were saved."), "success")
             return redirect(url_for("push.devices"))
     status = 422 if form.errors else 200
-    enable_url = url_for("pwa.notifications") if "pwa.notifications" in current_app.view_functions else None
     return render_template(
         "push/devices.html", form=form, areas=areas, police_areas=police_areas, remove_form=PlainForm(),
-        devices=service.devices(session, current_user), enable_url=enable_url,
+        devices=service.devices(session, current_user),
     ), status
 
 

@@ -9,35 +9,19 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
-from werkzeug.exceptions import HTTPException
 
 from watch.pwa import shell
 
 bp = Blueprint("pwa", __name__)
 
-# The push API the notifications module talks to (agreed with the push domain).
-PUSH_KEY_URL = "/api/v1/push/key"
-PUSH_SUBSCRIPTIONS_URL = "/api/v1/push/subscriptions"
 # POSTs the worker keeps in its offline queue when the network is gone.
-QUEUED_POSTS = ("/api/v1/alerts", "/api/v1/est/reports")
+QUEUED_POSTS = ("alerts_api.create", "est_api.create_report")
 
 
 def template_globals() -> dict:
     """Values the PWA parts of base.html use."""
     user = current_user.get_id() if current_user.is_authenticated else ""
     return {"pwa_user": user or ""}
-
-
-def route_exists(path: str, method: str = "GET") -> bool:
-    """Whether some blueprint serves this path (used for endpoints other domains own)."""
-    adapter = current_app.url_map.bind("localhost")
-    try:
-        adapter.match(path, method=method)
-    except HTTPException as exc:
-        return getattr(exc, "code", 404) not in (404, 405)
-    except Exception:  # a redirect (RequestRedirect) still means the route exists
-        return True
-    return True
 
 
 def _shortcuts() -> list[dict]:
@@ -47,11 +31,10 @@ def _shortcuts() -> list[dict]:
     ]
     out = []
     for endpoint, name, description, icon in wanted:
-        if endpoint in current_app.view_functions:
-            out.append({
-                "name": name, "short_name": name, "description": description, "url": url_for(endpoint),
-                "icons": [{"src": url_for("static", filename=icon), "sizes": "96x96", "type": "image/png"}],
-            })
+        out.append({
+            "name": name, "short_name": name, "description": description, "url": url_for(endpoint),
+            "icons": [{"src": url_for("static", filename=icon), "sizes": "96x96", "type": "image/png"}],
+        })
     return out
 
 
@@ -99,7 +82,7 @@ def service_worker():
         "offline": url_for("pwa.offline"),
         "session": url_for("pwa.session_probe"),
         "logout": url_for("accounts.logout"),
-        "queued": list(QUEUED_POSTS),
+        "queued": [url_for(endpoint) for endpoint in QUEUED_POSTS],
         "icon": url_for("static", filename="icons/icon-192.png"),
         "badge": url_for("static", filename="icons/badge-96.png"),
     }
@@ -132,8 +115,7 @@ def session_probe():
 @login_required
 def notifications():
     """Turn notifications on for this phone, and see or remove the user's devices."""
-    available = route_exists(PUSH_KEY_URL) and route_exists(PUSH_SUBSCRIPTIONS_URL, "POST")
     return render_template(
-        "pwa/notifications.html", push_available=available,
-        key_url=PUSH_KEY_URL, subscriptions_url=PUSH_SUBSCRIPTIONS_URL,
+        "pwa/notifications.html",
+        key_url=url_for("push_api.key"), subscriptions_url=url_for("push_api.subscribe"),
     )

@@ -120,10 +120,6 @@ async function refreshDevices(ownEndpoint) {
 let ownSubscription = null;
 
 async function refresh() {
-  if (panel.dataset.available !== 'true') {
-    show(t.unavailable);
-    return;
-  }
   if (isIos() && !isStandalone()) {
     show(t.iosInstall, { ios: true });
     await refreshDevices(null);
