@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.push.helpers import World, config, post_alert, pushsvc, world  # noqa: F401
+from tests.push.helpers import World, post_alert
 from watch.push.worker import Worker
 
 
