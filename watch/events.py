@@ -35,3 +35,8 @@ alert_extra_audience = signals.signal("alert-extra-audience")
 #: sender: the Alert just closed by a person (not by expiry); kwargs: session,
 #: closed_by (the User). Runs before the commit: receivers add, never commit.
 alert_closed = signals.signal("alert-closed")
+
+#: sender: the AreaMembership that just became a contact representative (new
+#: area or a changed role; flushed); kwargs: session. The training domain gives
+#: it the person's latest training date from attended sessions.
+contact_appointed = signals.signal("contact-appointed")

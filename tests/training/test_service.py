@@ -150,3 +150,30 @@ def test_an_older_session_never_overwrites_a_later_training_date(session, make_s
     m = session.exec(select(AreaMembership).where(AreaMembership.user_id == contact.id)).one()
     assert m.trained_on == utcnow().date()
     assert m.trained_recorded_by_id == police.id
+
+
+def test_trained_first_then_registering_an_area_counts(session, make_session, make_user, police):
+    """Someone trained at a session before they had an area: their new area can be approved at once."""
+    from tests.training.conftest import square
+
+    newcomer = make_user()
+    ts = make_session()
+    service.register(session, newcomer, ts.id)
+    move_to_past(session, ts, days=3)
+    service.record_attendance(session, police, ts.id, present={newcomer.id})
+    area = registration.create_area(session, newcomer, kind="grannsamverkan", name="Ny gata", municipality=MUNICIPALITY,
+                                    geometry_data=square(17.02, 58.76))
+    assert registration.approve_area(session, police, area.id).status == AreaStatus.active
+
+
+def test_a_member_made_contact_brings_their_session_training(session, make_session, make_user, police, pending_area, contact):
+    member = make_user()
+    session.add(AreaMembership(area_id=pending_area.id, user_id=member.id))
+    session.commit()
+    ts = make_session(kind="gathering")
+    service.register(session, member, ts.id)
+    move_to_past(session, ts)
+    service.record_attendance(session, police, ts.id, present={member.id})  # not a contact yet: nothing to record
+    assert not registration.has_trained_contact(session, pending_area.id)
+    registration.set_role(session, contact, pending_area.id, user_id=member.id, role="contact")
+    assert registration.has_trained_contact(session, pending_area.id)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
+from watch import events
 from watch.accounts.links import require_verified
 from watch.areas import geometry, outline
 from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus, OutlineChangeStatus
@@ -68,7 +69,10 @@ def create_area(session: Session, user, *, kind, name: str, municipality: str, g
     _apply_geometry(area, _geometry(geometry_data))
     session.add(area)
     session.flush()
-    session.add(AreaMembership(area_id=area.id, user_id=user.id, role=AreaRole.contact, is_main_contact=True))
+    contact = AreaMembership(area_id=area.id, user_id=user.id, role=AreaRole.contact, is_main_contact=True)
+    session.add(contact)
+    session.flush()
+    events.contact_appointed.send(contact, session=session)
     session.commit()
     return area
 
@@ -210,6 +214,7 @@ def set_role(session: Session, user, area_id: int, *, user_id: int, role, main: 
         require_verified(session.get(User, user_id))
     if m.role == AreaRole.contact and role == AreaRole.member and len(contacts(session, area_id)) <= 1:
         raise ServiceError("last_contact", _l("An area needs at least one contact representative."), 409)
+    appointed = role == AreaRole.contact and m.role != AreaRole.contact
     m.role = role
     if role == AreaRole.member:
         m.is_main_contact, m.trained_on = False, None
@@ -218,6 +223,9 @@ def set_role(session: Session, user, area_id: int, *, user_id: int, role, main: 
             other.is_main_contact = other.id == m.id
             session.add(other)
     session.add(m)
+    if appointed:
+        session.flush()
+        events.contact_appointed.send(m, session=session)
     session.commit()
     return m
 

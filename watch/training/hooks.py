@@ -1,11 +1,13 @@
-"""Receivers of the per-user data signals (GDPR delete and export)."""
+"""Receivers of signals: GDPR delete and export, and a newly appointed contact representative."""
 from __future__ import annotations
 
+from sqlalchemy import func
 from sqlmodel import select
 
 from watch import events
-from watch.training.models import CalendarKey, ExpiryReminder, RegistrationStatus, TrainingRegistration, TrainingSession, TrainingTrainer
-from watch.training.service import promote_waiting, aware
+from watch.training.models import (TRAINS_CONTACTS, CalendarKey, ExpiryReminder, RegistrationStatus, TrainingRegistration,
+                                   TrainingSession, TrainingTrainer)
+from watch.training.service import aware, local, promote_waiting
 
 
 def on_user_deleting(user, session, **_kw) -> None:
@@ -40,7 +42,22 @@ def on_user_export(user, session, data, **_kw) -> None:
     data["training_calendar_key_exists"] = session.get(CalendarKey, user.id) is not None
 
 
+def on_contact_appointed(membership, session, **_kw) -> None:
+    """A new contact representative who already attended a session that trains contacts is trained from that date."""
+    latest = session.exec(select(func.max(TrainingSession.starts_at))
+                          .join(TrainingRegistration, TrainingRegistration.session_id == TrainingSession.id)
+                          .where(TrainingRegistration.user_id == membership.user_id, TrainingRegistration.attended.is_(True),
+                                 TrainingSession.kind.in_(list(TRAINS_CONTACTS)))).one()
+    if latest is None:
+        return
+    day = local(latest).date()
+    if membership.trained_on is None or membership.trained_on < day:
+        membership.trained_on = day
+        session.add(membership)
+
+
 def connect() -> None:
     """Connect the receivers (idempotent)."""
     events.user_deleting.connect(on_user_deleting)
     events.user_export.connect(on_user_export)
+    events.contact_appointed.connect(on_contact_appointed)
