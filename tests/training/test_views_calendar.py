@@ -125,3 +125,27 @@ def test_personal_feed_behind_a_secret_resettable_url(client, auth, session, mak
     assert client.get(f"/training/my/{key}.ics").status_code == 404
     assert client.get(f"/training/my/{new_key}.ics").status_code == 200
     assert other
+
+
+def test_cancelling_a_session_tells_everyone_and_the_calendar(client, auth, session, make_session, make_user, police):
+    from watch.mail.models import OutboxMessage
+
+    ts = make_session(capacity=1)
+    a, b = make_user(), make_user()
+    service.register(session, a, ts.id)
+    service.register(session, b, ts.id)
+    auth.as_user(a)
+    assert client.post(f"/training/{ts.id}/call-off").status_code == 302  # refused: a resident
+    assert session.get(TrainingSession, ts.id).cancelled_at is None
+    auth.as_user(police)
+    r = client.post(f"/training/{ts.id}/call-off", follow_redirects=True)
+    assert "inställt" in r.get_data(as_text=True)
+    sent = {m.to_address for m in session.exec(select(OutboxMessage).where(OutboxMessage.kind == "training_cancelled")).all()}
+    assert sent == {a.email, b.email}
+    (ev,) = _events(client.get(f"/training/calendar/{MUNICIPALITY}.ics").data)
+    assert str(ev["status"]) == "CANCELLED" and int(ev["sequence"]) == 1
+    r = client.post(f"/training/{ts.id}/call-off", follow_redirects=True)  # twice
+    assert "inställt" in r.get_data(as_text=True)
+    auth.as_user(make_user())
+    r = client.post(f"/training/{ts.id}/register", follow_redirects=True)
+    assert "inställt" in r.get_data(as_text=True) and service.participants(session, ts.id)[0][1].id in (a.id, b.id)

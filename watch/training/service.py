@@ -111,6 +111,29 @@ def update_session(session: Session, actor, session_id: int, **fields) -> Traini
     return ts
 
 
+def cancel_session(session: Session, actor, session_id: int) -> TrainingSession:
+    """Call a session off (organisers): everyone registered or waiting gets an e-mail; calendars show it cancelled. Commits."""
+    ts = get_session_for(session, actor, session_id, need="organise")
+    if ts.cancelled_at is not None:
+        raise ServiceError("session_cancelled", _l("The session is cancelled."), 409)
+    if aware(ts.ends_at) <= utcnow():
+        raise ServiceError("session_over", _l("A session that is over cannot be cancelled."), 409)
+    ts.cancelled_at = ts.updated_at = utcnow()
+    ts.sequence += 1
+    session.add(ts)
+    for reg, user in participants(session, ts.id):
+        with mail.recipient_locale(user):
+            text, html = mail.compose(
+                greeting=_("Hello %(name)s,", name=user.display_name),
+                paragraphs=[_("%(title)s on %(when)s is cancelled.", title=ts.title,
+                              when=local(ts.starts_at).strftime("%Y-%m-%d %H:%M"))],
+                action=(_("See the sessions"), mail.public_url("training.index", municipality=ts.municipality)))
+            mail.queue(session, to=user.email, to_name=user.display_name, user=user, kind="training_cancelled",
+                       subject=_("Cancelled: %(title)s", title=ts.title), text=text, html=html)
+    session.commit()
+    return ts
+
+
 def _locked(session: Session, session_id: int) -> TrainingSession | None:
     # Row lock on PostgreSQL so two registrations cannot both take the last place.
     return session.exec(select(TrainingSession).where(TrainingSession.id == session_id).with_for_update()).first()

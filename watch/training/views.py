@@ -124,6 +124,20 @@ def cancel(session_id: int):
     return redirect(url_for(".detail", session_id=session_id))
 
 
+@bp.post("/<int:session_id>/call-off")
+@login_required
+def call_off(session_id: int):
+    """Cancel the session (organisers); registrants are told by e-mail."""
+    if PlainForm().validate_on_submit():
+        try:
+            service.cancel_session(get_session(), current_user, session_id)
+        except ServiceError as exc:
+            show_refusal(None, exc, raise_not_found=True)
+        else:
+            flash(_("The session is cancelled and everyone registered is told."), "success")
+    return redirect(url_for(".detail", session_id=session_id))
+
+
 @bp.route("/<int:session_id>/attendance", methods=["GET", "POST"])
 @login_required
 def attendance(session_id: int):
