@@ -73,7 +73,7 @@ def test_precache_lists_the_whole_shell_and_every_url_answers(client):
     assert not any(u.startswith("/sw.js") or "/js/pwa/sw.js" in u for u in pre)
     for url in pre:
         assert client.get(url).status_code == 200, url
-    assert cfg["queued"] == ["/api/v1/alerts", "/api/v1/est/reports"]
+    assert cfg["queued"] == ["/api/v1/alerts", "/api/v1/est/reports", "/api/v1/walks/observations"]
     assert re.fullmatch(r"[0-9a-f]{16}", cfg["version"])
 
 

@@ -15,7 +15,7 @@ from watch.pwa import shell
 bp = Blueprint("pwa", __name__)
 
 # POSTs the worker keeps in its offline queue when the network is gone.
-QUEUED_POSTS = ("alerts_api.create", "est_api.create_report")
+QUEUED_POSTS = ("alerts_api.create", "est_api.create_report", "walks_api.create_observation")
 
 
 def template_globals() -> dict:

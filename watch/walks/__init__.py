@@ -6,8 +6,9 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the pages, the GDPR receivers and the retention task."""
     from watch import tasks
-    from watch.walks import hooks, models, views  # noqa: F401  (models: tables for the metadata)
+    from watch.walks import api, hooks, models, views  # noqa: F401  (models: tables for the metadata)
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
     hooks.connect()
     tasks.register(app, "walks-retention", app.config["WALKS_RETENTION_CHECK_SECONDS"], hooks.retention_task)
