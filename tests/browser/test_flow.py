@@ -43,7 +43,7 @@ def test_register_draw_approve_join_report(live_app, new_context, make_user, bas
     rep.goto("/areas/new")
     rep.check("input[name=kind][value=grannsamverkan]")
     rep.fill("#name", f"Brandkärr {tag}")
-    rep.fill("#municipality", "Nyköping")
+    rep.select_option("#municipality", "Nyköping")
     rep.wait_for_selector("#area-draw-map.leaflet-container")
     rep.locator("#area-draw-map").scroll_into_view_if_needed()
     box = rep.locator("#area-draw-map").bounding_box()

@@ -7,6 +7,8 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from watch.areas import municipalities
+
 KIND_CHOICES = [("grannsamverkan", _l("Neighbourhood watch (grannsamverkan)")),
                 ("batsamverkan", _l("Boat watch (båtsamverkan)"))]
 
@@ -16,7 +18,8 @@ class AreaForm(FlaskForm):
 
     kind = RadioField(_l("Kind of watch"), choices=KIND_CHOICES, validators=[DataRequired()], default="grannsamverkan")
     name = StringField(_l("Name of the area"), validators=[DataRequired(), Length(max=120)])
-    municipality = StringField(_l("Municipality"), validators=[DataRequired(), Length(max=80)])
+    municipality = SelectField(_l("Municipality"), choices=lambda: [("", _l("Choose…"))] + [(n, n) for n in municipalities.names()],
+                               validate_choice=False)
     description = TextAreaField(_l("Description (optional)"), validators=[Optional(), Length(max=4000)])
     geometry = HiddenField(_l("Outline"))
     geojson_file = FileField(_l("…or upload a GeoJSON file"))
@@ -26,7 +29,8 @@ class AreaEditForm(FlaskForm):
     """Change an area."""
 
     name = StringField(_l("Name of the area"), validators=[DataRequired(), Length(max=120)])
-    municipality = StringField(_l("Municipality"), validators=[DataRequired(), Length(max=80)])
+    municipality = SelectField(_l("Municipality"), choices=lambda: [("", _l("Choose…"))] + [(n, n) for n in municipalities.names()],
+                               validate_choice=False)
     description = TextAreaField(_l("Description (optional)"), validators=[Optional(), Length(max=4000)])
     geometry = HiddenField(_l("Outline"))
     geojson_file = FileField(_l("…or upload a GeoJSON file"))

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from watch import events
 from watch.accounts.links import require_verified
-from watch.areas import geometry, outline
+from watch.areas import geometry, municipalities, outline
 from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus, OutlineChangeStatus
 from watch.areas.service import allowed, get_area_for, is_municipality_police, membership_of
 from watch.db import utcnow
@@ -61,7 +61,7 @@ def create_area(session: Session, user, *, kind, name: str, municipality: str, g
     area = Area(
         kind=_kind(kind),
         name=_text(name, field="name", max_len=120),
-        municipality=_text(municipality, field="municipality", max_len=80),
+        municipality=municipalities.check(municipality),
         description=_text(description, field="description", max_len=4000, required=False),
         geometry="", min_lon=0, min_lat=0, max_lon=0, max_lat=0,
         status=AreaStatus.pending, created_by_id=user.id,
@@ -92,7 +92,7 @@ def update_area(session: Session, user, area_id: int, *, name: str | None = None
     if description is not None:
         area.description = _text(description, field="description", max_len=4000, required=False)
     if municipality is not None:
-        area.municipality = _text(municipality, field="municipality", max_len=80)
+        area.municipality = municipalities.check(municipality)
     if geometry_data is not None:
         checked = _geometry(geometry_data)
         if area.status == AreaStatus.active and not allowed(session, user, area, "approve"):

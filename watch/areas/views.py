@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from watch.accounts.forms import PlainForm
 from watch.accounts.models import User
-from watch.areas import geometry, members, outline, police, registration
+from watch.areas import geometry, members, municipalities, outline, police, registration
 from watch.areas.forms import AreaEditForm, AreaForm, JoinForm, PoliceContactForm, RejectForm, TrainedForm
 from watch.areas.models import AreaKind, AreaRole, AreaStatus, OutlineChangeStatus
 from watch.areas.service import allowed, get_area_for, map_view, membership_of
@@ -67,7 +67,7 @@ def new():
     """Register an area: draw it or upload GeoJSON; it waits for the police."""
     form = AreaForm()
     if request.method == "GET" and current_user.municipality:
-        form.municipality.data = current_user.municipality
+        form.municipality.data = municipalities.normalise(current_user.municipality)
     if form.validate_on_submit():
         try:
             data = _geometry_input(form)
