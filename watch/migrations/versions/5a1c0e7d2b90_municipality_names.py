@@ -1,7 +1,7 @@
 """municipality names: free-text values of areas and users normalised to Sweden's official names
 
 Revision ID: 5a1c0e7d2b90
-Revises: 1329b3a7e340
+Revises: c014654c933c
 Create Date: 2026-11-30 16:05:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '5a1c0e7d2b90'
-down_revision = '1329b3a7e340'
+down_revision = 'c014654c933c'
 branch_labels = None
 depends_on = None
 
