@@ -1,2 +1,2 @@
 """The home page tests use the alerts cast (areas with a member, contact, police; an admin)."""
-from tests.alerts.conftest import join, make_area, post, world  # noqa: F401
+from tests.alerts.conftest import join, post, world  # noqa: F401

@@ -52,8 +52,13 @@ def test_contact_sees_join_requests_pending_area_and_training(world, make_area, 
     assert "Din utbildning går ut om 30 dagar" in page
 
 
-def test_untrained_contact_is_told_how_to_get_trained(world, client, auth):
-    auth.as_user(world.user("contact"))
+def test_untrained_contact_is_told_how_to_get_trained(world, client, auth, session):
+    contact = world.user("contact")
+    m = session.exec(select(AreaMembership).where(AreaMembership.user_id == contact.id, AreaMembership.area_id == world.area.id)).one()
+    m.trained_on = None
+    session.add(m)
+    session.commit()
+    auth.as_user(contact)
     assert "kontaktombudsutbildningen" in home(client)
 
 
