@@ -228,3 +228,7 @@ TRAINING_EXPIRY_WARNING_DAYS = 60  # contacts whose training runs out within thi
 TRAINING_REMINDER_CHECK_SECONDS = 900
 TRAINING_RETENTION_DAYS = 3 * 365  # sessions and their registrations are deleted after this (training dates stay on the areas)
 TRAINING_RETENTION_CHECK_SECONDS = 3600
+
+# --- Access log (watch/audit): who viewed alerts, photos, rosters, boat registers ---
+AUDIT_RETENTION_DAYS = 2 * 365  # access records older than this are deleted
+AUDIT_RETENTION_CHECK_SECONDS = 3600

@@ -15,6 +15,7 @@ from watch.alerts import query as query_mod
 from watch.alerts.access import STAFF, get_alert_for
 from watch.areas.service import user_area_roles
 from watch.api import Error, require_login, spec
+from watch.audit.service import record_access
 from watch.db import get_session
 from watch.errors import ServiceError
 
@@ -179,7 +180,10 @@ def create(json: AlertIn):
 @spec.validate(resp=Response(HTTP_200=AlertFeature, HTTP_401=Error, HTTP_404=Error), tags=["alerts"])
 def detail(alert_id: int):
     """One alert with its thread and photos."""
-    return _feature(get_alert_for(get_session(), current_user, alert_id))
+    session = get_session()
+    access = get_alert_for(session, current_user, alert_id)
+    record_access(session, actor=current_user, kind="alert", object_id=alert_id, owner_id=access.alert.author_id)
+    return _feature(access)
 
 
 @bp.get("/<int:alert_id>/updates")

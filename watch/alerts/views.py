@@ -17,6 +17,7 @@ from watch.alerts.forms import STATUS_FILTERS, AlertForm, CloseForm, FilterForm,
 from watch.areas.models import AreaRole
 from watch.alerts.models import CATEGORY_LABELS, STATUS_LABELS, AlertPhoto, Category, Status
 from watch.boats import theft
+from watch.audit.service import record_access
 from watch.db import get_session
 from watch.errors import NotFound, ServiceError
 
@@ -163,7 +164,10 @@ def _render_detail(access, status=200, **forms):
 @bp.get("/<int:alert_id>")
 def detail(alert_id: int):
     """One alert: what, where, when, who acknowledged it, the thread, the actions the user may take."""
-    return _render_detail(get_alert_for(get_session(), current_user, alert_id))
+    session = get_session()
+    access = get_alert_for(session, current_user, alert_id)
+    record_access(session, actor=current_user, kind="alert", object_id=alert_id, owner_id=access.alert.author_id)
+    return _render_detail(access)
 
 
 @bp.post("/<int:alert_id>/updates")
@@ -233,6 +237,7 @@ def photo(alert_id: int, photo_id: int):
     item = session.get(AlertPhoto, photo_id)
     if item is None or item.alert_id != alert_id:
         raise NotFound("photo_not_found", _l("No such photo."))
+    record_access(session, actor=current_user, kind="alert_photo", object_id=photo_id, owner_id=item.author_id)
     response = send_from_directory(photo_store.photo_dir(), item.filename, mimetype=item.content_type, max_age=3600)
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response

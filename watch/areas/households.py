@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
+from watch.audit.service import record_access
 from watch.areas.models import AreaKind, AreaMembership, AreaRole, Household
 from watch.areas.service import get_area_for
 from watch.db import utcnow
@@ -44,8 +45,9 @@ def _clean(address, participates, contact_name, contact_phone) -> dict:
 
 
 def roster(session: Session, user, area_id: int) -> list[Household]:
-    """The area's households, sorted by address."""
+    """The area's households, sorted by address (a police officer's or admin's look is recorded)."""
     _area(session, user, area_id)
+    record_access(session, actor=user, kind="household_roster", object_id=area_id)
     return list(session.exec(select(Household).where(Household.area_id == area_id).order_by(Household.address, Household.id)))
 
 
