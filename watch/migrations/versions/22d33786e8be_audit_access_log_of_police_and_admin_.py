@@ -1,7 +1,7 @@
 """audit: access log of police and admin views
 
 Revision ID: 22d33786e8be
-Revises: c014654c933c
+Revises: 5a1c0e7d2b90
 Create Date: 2026-11-30 16:20:00.498933
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlmodel
 
 
 revision = '22d33786e8be'
-down_revision = 'c014654c933c'
+down_revision = '5a1c0e7d2b90'
 branch_labels = None
 depends_on = None
 
