@@ -241,3 +241,19 @@ def test_the_next_team_gets_an_e_mail_once(app, session, club):
     from watch import tasks
 
     assert "boats.watch_reminders" in [t.name for t in tasks.tasks(app)]
+
+
+def test_watch_chief_per_week(client, auth, session, club):
+    world, owners = club
+    season, shift = _live_season(session, world, owners[0])
+    auth.as_user(world.contact)
+    r = client.post(f"/watch/season/{season.id}/chief", data={"week_start": shift.night.isoformat(), "user_id": str(owners[1].id)})
+    assert r.status_code == 302
+    assert service.chief_of(session, season.id, shift.night) == owners[1].id
+    with pytest.raises(ServiceError) as err:
+        service.set_chief(session, world.contact, season.id, week_start=shift.night, user_id=world.people["non_member"].id)
+    assert err.value.code == "chief_invalid"
+    auth.as_user(owners[0])
+    assert f"Vaktchef: {owners[1].display_name}" in client.get(f"/watch/shift/{shift.id}").get_data(as_text=True)
+    assert client.post(f"/watch/season/{season.id}/chief", data={"week_start": shift.night.isoformat(), "user_id": str(owners[0].id)}).status_code == 302
+    assert service.chief_of(session, season.id, shift.night) == owners[1].id  # only contacts name chiefs

@@ -57,3 +57,10 @@ class LogForm(FlaskForm):
     kind = SelectField(_l("What"), choices=LOG_KINDS)
     text = TextAreaField(_l("What did you see?"))
     registration = StringField(_l("Registration number (optional)"))
+
+
+class ChiefForm(FlaskForm):
+    """Name the watch chief of a week."""
+
+    week_start = DateField(_l("Week starting (any day of the week)"), validators=[Optional()])
+    user_id = SelectField(_l("Watch chief"), coerce=int, validate_choice=False)

@@ -1,6 +1,8 @@
 """Night-watch pages: seasons, picking and swapping shifts, QR check-in, the night, reports."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,8 +12,8 @@ from watch.accounts.forms import PlainForm
 from watch.accounts.models import User
 from watch.areas.models import Area, AreaMembership
 from watch.boats.rota import reports, rounds, service
-from watch.boats.rota.forms import CheckpointForm, LogForm, MissedForm, SeasonForm, SwapForm
-from watch.boats.rota.models import WatchAssignment, WatchSeason, WatchShift
+from watch.boats.rota.forms import CheckpointForm, ChiefForm, LogForm, MissedForm, SeasonForm, SwapForm
+from watch.boats.rota.models import WatchAssignment, WatchChief, WatchSeason, WatchShift
 from watch.db import get_session
 from watch.errors import ServiceError
 from watch.forms import show_refusal
@@ -68,12 +70,16 @@ def season_page(season_id: int):
                            .order_by(User.display_name)).all()
     swap_form = SwapForm()
     swap_form.to_user_id.choices = [("", "–")] + [(str(i), n) for i, n in members]
+    chief_form = ChiefForm()
+    chief_form.user_id.choices = [(current_user.id, current_user.display_name)] + [(i, n) for i, n in members]
     names = _names(session, {a.user_id for t in teams.values() for a in t})
+    chiefs = {c.week_start: c.user_id for c in session.exec(select(WatchChief).where(WatchChief.season_id == season.id))}
+    chief_names = {week: name for week, name in ((w, _names(session, [u]).get(u)) for w, u in chiefs.items())}
     return render_template("boats/rota/season.html", season=season, area=area, shifts=shifts, teams=teams, mine=mine,
                            names=names, window=lambda s: service.window(season, s), swap_form=swap_form,
                            manage=service.may_manage(session, current_user, area), checkpoints=rounds.checkpoints_of(session, season.id),
-                           checkpoint_form=CheckpointForm(), swaps=service.swaps_for(session, current_user), now=service.local_now(),
-                           chief=lambda night: names.get(service.chief_of(session, season.id, night)))
+                           checkpoint_form=CheckpointForm(), chief_form=chief_form, swaps=service.swaps_for(session, current_user), now=service.local_now(),
+                           chief=lambda night: chief_names.get(night - timedelta(days=night.weekday())))
 
 
 def _back(season_id):
@@ -146,6 +152,24 @@ def answer(swap_id: int, answer: str):
     return redirect(url_for("main.index"))
 
 
+@bp.post("/season/<int:season_id>/chief")
+def set_chief(season_id: int):
+    """Name a week's watch chief."""
+    session = get_session()
+    form = ChiefForm()
+    form.user_id.choices = []
+    if form.validate_on_submit() and form.week_start.data:
+        try:
+            service.set_chief(session, current_user, season_id, week_start=form.week_start.data, user_id=form.user_id.data)
+        except ServiceError as exc:
+            show_refusal(None, exc, raise_not_found=True)
+        else:
+            flash(_("The watch chief is named."), "success")
+    else:
+        flash(_("Choose the week and the watch chief."), "error")
+    return _back(season_id)
+
+
 @bp.post("/season/<int:season_id>/checkpoints")
 def add_checkpoint(season_id: int):
     """Place a checkpoint."""
@@ -216,7 +240,9 @@ def night(shift_id: int):
     names = _names(session, {a.user_id for a in team} | {c.user_id for c in checks if c.user_id})
     return render_template("boats/rota/night.html", shift=shift, season=season, area=session.get(Area, season.area_id),
                            window=service.window(season, shift), checkpoints=checkpoints, checks=checks, team=team, names=names,
-                           writer=writer, missed=missed, log=log, entries=rounds.log_of(session, shift.id)), status
+                           writer=writer, missed=missed, log=log, entries=rounds.log_of(session, shift.id),
+                           chief=_names(session, [service.chief_of(session, season.id, shift.night)]).get(
+                               service.chief_of(session, season.id, shift.night))), status
 
 
 @bp.get("/season/<int:season_id>/compliance.csv")
