@@ -1,7 +1,7 @@
 """Security base: CSRF, rate limits, token auth for integrations, response headers."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
@@ -88,3 +88,21 @@ def _headers(response):
         # Pages and data about people are never stored by shared caches.
         h.setdefault("Cache-Control", "no-store")
     return response
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a same-site relative path (for redirects after login and the like), else None.
+
+    Browsers ignore tabs and newlines in URLs and treat a backslash as a slash, so a
+    value with any control character, whitespace or backslash is refused outright;
+    what is left must start with one slash, have no scheme and no host.
+    """
+    for value in (target, unquote(target or "")):  # and once decoded, in case something decodes it again
+        if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+            return None
+        if any(ch.isspace() or ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in value):
+            return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return None
+    return target

@@ -13,16 +13,14 @@ from watch.accounts.forms import DeleteForm, LoginForm, PasswordForm, PlainForm,
 from watch.db import get_session
 from watch.errors import ServiceError
 from watch.forms import show_refusal
-from watch.security import limiter
+from watch.security import limiter, safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths; anything else goes home."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.index")
+    return safe_next(target) or url_for("main.index")
 
 
 def _login_email_key() -> str:

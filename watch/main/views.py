@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 from sqlalchemy import text
 
+from watch.security import safe_next
 from watch.accounts.forms import PlainForm
 from watch.db import get_session
 
@@ -66,10 +67,7 @@ def set_language(code: str):
             db = get_session()
             db.add(current_user)
             db.commit()
-    target = request.form.get("next") or url_for("main.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.index")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
 
 @bp.get("/healthz")
