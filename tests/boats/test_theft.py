@@ -38,6 +38,10 @@ def test_owner_reports_the_engine_and_police_see_its_identifiers(client, auth, s
     r = client.get(f"/alerts/{alert_id}")
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and 'id="alert-boat-theft"' in html and "6AU-123456" in html and "DNA-märkt SW-4711" in html and "Yamaha" in html
+    from watch.audit.models import AccessRecord
+
+    logged = session.exec(select(AccessRecord).where(AccessRecord.kind == "boat")).all()
+    assert [(r.actor_id, r.object_id, r.owner_id) for r in logged] == [(world.people["police_same"].id, world.boat.id, world.owner.id)]
     auth.as_user(world.people["member"])  # a member of the area sees the alert, not the register
     html = client.get(f"/alerts/{alert_id}").get_data(as_text=True)
     assert "6AU-123456" not in html and 'id="alert-boat-theft"' not in html
@@ -119,6 +123,9 @@ def test_boat_card_for_those_who_see_the_boat(client, auth, session, world):
     auth.as_user(world.people["police_same"])
     html = client.get(f"/areas/boats/{world.boat.id}/card").get_data(as_text=True)
     assert "Båtkort" in html and "6AU-123456" in html and "070-111 22 33" in html
+    from watch.audit.models import AccessRecord
+
+    assert [(r.kind, r.object_id) for r in session.exec(select(AccessRecord))] == [("boat", world.boat.id)]
     auth.as_user(world.people["member"])
     assert client.get(f"/areas/boats/{world.boat.id}/card").status_code == 404
 

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from watch.boats.models import Boat, BoatEngine, BoatTheft
+from watch.audit.service import record_access
 from watch.boats.service import can_see_boat, engines_of, get_boat_for
 from watch.db import utcnow
 from watch.errors import NotFound, ServiceError
@@ -95,6 +96,8 @@ def mark_recovered(session: Session, user, boat_id: int, theft_id: int) -> BoatT
 def alert_card(session: Session, user, alert_id: int) -> dict | None:
     """The stolen boat's identifiers on its alert, for those who may see the boat; None for everyone else.
 
+    A police or admin view goes to the access log (and commits).
+
     """
     theft = session.exec(select(BoatTheft).where(BoatTheft.alert_id == alert_id)).first()
     if theft is None:
@@ -102,6 +105,8 @@ def alert_card(session: Session, user, alert_id: int) -> dict | None:
     boat = session.get(Boat, theft.boat_id)
     if boat is None or not can_see_boat(session, user, boat):
         return None
+    if boat.owner_id != user.id:
+        record_access(session, actor=user, kind="boat", object_id=boat.id, owner_id=boat.owner_id)
     engines = engines_of(session, boat.id)
     stolen_engine = next((e for e in engines if e.id == theft.engine_id), None)
     return {"theft": theft, "boat": boat, "engine": stolen_engine,

@@ -9,6 +9,7 @@ from watch.accounts.forms import PlainForm
 from watch.areas.models import Area, AreaKind
 from watch.areas.service import allowed, get_area_for, membership_of
 from watch.accounts.models import User
+from watch.audit.service import record_access
 from watch.boats import service as boats
 from watch.boats import theft
 from watch.boats.forms import BoatForm, EngineForm, PhotoForm
@@ -72,6 +73,8 @@ def boat_card(boat_id: int):
     """The printable boat card (båtkort): every identifier and the photo, for a police report."""
     session = get_session()
     boat = boats.get_boat_for(session, current_user, boat_id)
+    if boat.owner_id != current_user.id:
+        record_access(session, actor=current_user, kind="boat", object_id=boat.id, owner_id=boat.owner_id)
     return render_template("boats/card.html", boat=boat, area=session.get(Area, boat.area_id), owner=session.get(User, boat.owner_id),
                            engines=boats.engines_of(session, boat.id), thefts=theft.open_thefts(session, boat.id))
 

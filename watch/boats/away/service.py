@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from watch.areas.models import Area, AreaMembership, AreaRole, AreaStatus
 from watch.areas.service import get_area_for, membership_of
+from watch.audit.service import record_access
 from watch.boats.away.models import AwayAudience, AwayNotice, AwayReader, AwayRequest
 from watch.db import utcnow
 from watch.errors import NotFound, ServiceError
@@ -160,9 +161,9 @@ def can_read(session: Session, user, notice: AwayNotice) -> bool:
 
 
 def _log_read(session: Session, user, notice: AwayNotice) -> None:
-    """Every read by someone other than the owner goes to the access log."""
+    """A read by someone other than the owner goes to the access log (which keeps police and admin views)."""
     if notice.owner_id != user.id:
-        pass  # NOT DONE: watch.audit.record_access (helper harden) is not on main yet
+        record_access(session, actor=user, kind="away_notice", object_id=notice.id, owner_id=notice.owner_id)
 
 
 def get_notice_for(session: Session, user, notice_id: int) -> AwayNotice:
