@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
         instance_path=str(Path(instance).resolve()),
     )
     settings.load(app, config)
+    app.url_map.converters["int"] = db.DatabaseIntConverter  # before any route is added
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

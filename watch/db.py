@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Iterator
 
+from werkzeug.routing import IntegerConverter
 from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -79,3 +80,14 @@ def session_scope(app: Flask | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+#: The largest id every supported database stores (PostgreSQL's integer).
+MAX_ID = 2**31 - 1
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """`<int:...>` in every route: ids beyond the database's integer range do not match (404)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002 (werkzeug's names)
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
