@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import delete
 
-from tests.alerts.conftest import join, make_area, post, world  # noqa: F401  (fixtures)
+from tests.alerts.conftest import join, post, world  # noqa: F401  (fixtures)
 from tests.mail.conftest import body, links
 from watch import tasks
 from watch.db import utcnow

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete
 
-from tests.alerts.conftest import join, make_area, post, world  # noqa: F401  (fixtures)
+from tests.alerts.conftest import join, post, world  # noqa: F401  (fixtures)
 from tests.mail.conftest import body, links
 from watch.mail.models import OutboxMessage
 from watch.mail.sender import send_due
