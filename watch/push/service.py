@@ -66,6 +66,10 @@ def subscribe(session: Session, user, *, subscription, label=None) -> tuple[Push
     now = utcnow()
     existing = session.execute(select(PushSubscription).where(PushSubscription.endpoint == valid.endpoint)).scalar_one_or_none()
     if existing is not None:
+        if existing.user_id != user.id and (existing.p256dh, existing.auth) != (valid.p256dh, valid.auth):
+            # Only the browser itself knows its keys: a bare endpoint URL must not take a device from its owner.
+            raise ServiceError("endpoint_taken", _l("This device is registered to someone else. "
+                                                    "Turn notifications off and on again in this browser."), 409)
         # The same browser again: new keys or a new owner (a shared computer), never a second row.
         existing.user_id, existing.p256dh, existing.auth, existing.host = user.id, valid.p256dh, valid.auth, valid.host
         existing.label = label or existing.label
