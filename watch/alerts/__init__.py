@@ -11,3 +11,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.cli.add_command(alerts_cli)
     hooks.connect()
+    from watch import tasks
+    from watch.alerts import lifecycle
+
+    tasks.register(app, "alerts.expire", app.config["ALERTS_EXPIRE_CHECK_SECONDS"], lifecycle.expire_task)
+    tasks.register(app, "alerts.purge", app.config["ALERTS_RETENTION_CHECK_SECONDS"], lifecycle.purge_task)

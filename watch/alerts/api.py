@@ -140,7 +140,6 @@ def _feature(access) -> AlertFeature:
 def list_alerts(query: AlertQuery):
     """The alerts the user may see, as GeoJSON, filtered by viewport, time and category."""
     session = get_session()
-    lifecycle.maybe_expire(session)
     bbox = query_mod.parse_bbox(query.bbox)
     since = query.since or query_mod.since_for_span(query.span)
     alerts, cursor = query_mod.list_alerts(

@@ -1,7 +1,6 @@
 """What happens to an alert after it is posted: thread, acknowledge, close, hide, expire, purge."""
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from flask import current_app
@@ -114,13 +113,20 @@ def expire(session: Session) -> int:
     return result.rowcount or 0
 
 
-def maybe_expire(session: Session) -> None:
-    """Expire at most once a minute per process, on the way through a list or map request."""
-    state = current_app.extensions.setdefault("alerts.expiry", {"last": 0.0})
-    if time.monotonic() - state["last"] < 60:
-        return
-    state["last"] = time.monotonic()
-    expire(session)
+def expire_task(app) -> None:
+    """Expiry as a registered periodic task (the worker loop or `flask --app watch tick`)."""
+    from watch.db import session_scope
+
+    with session_scope(app) as session:
+        expire(session)
+
+
+def purge_task(app) -> None:
+    """Retention (ALERTS_RETENTION_DAYS) as a registered periodic task."""
+    from watch.db import session_scope
+
+    with session_scope(app) as session:
+        purge(session)
 
 
 def purge(session: Session, *, days: int | None = None, batch: int = 500) -> tuple[int, int]:

@@ -120,7 +120,6 @@ def _filters():
 def list_page():
     """The alerts of the user's areas, newest first: the accessible list next to the map."""
     session = get_session()
-    lifecycle.maybe_expire(session)
     form = _filters()
     try:
         alerts, cursor = query.list_alerts(
