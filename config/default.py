@@ -32,6 +32,9 @@ WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
 
 # Rate limits (Flask-Limiter); memory:// per process, redis://127.0.0.1:6379 to share.
 RATELIMIT_STORAGE_URI = "memory://"
+# Trusted reverse proxies in front of the app (load balancer, nginx): with N > 0 the client address,
+# scheme and host come from the last N X-Forwarded-* values, so rate limits count per client.
+PROXY_HOPS = 0
 RATELIMIT_ENABLED = True
 RATELIMIT_LOGIN = "10 per minute;100 per day"
 RATELIMIT_REGISTER = "5 per minute;50 per day"

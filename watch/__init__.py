@@ -49,6 +49,11 @@ def create_app(config: dict | None = None) -> Flask:
     )
     settings.load(app, config)
     app.url_map.converters["int"] = db.DatabaseIntConverter  # before any route is added
+    hops = int(app.config["PROXY_HOPS"])
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
