@@ -20,7 +20,7 @@ def load(app: Flask, overrides: dict | None) -> None:
     from watch import ROOT
 
     app.config.from_pyfile(str(ROOT / "config" / "default.py"))
-    app.config.from_prefixed_env(prefix="WATCH")
+    from_environment(app.config, os.environ)
     if overrides:
         app.config.update(overrides)
     env = app.config["ENV"]
@@ -31,8 +31,61 @@ def load(app: Flask, overrides: dict | None) -> None:
     if env in DEV_ENVS and not explicit:
         # Plain http on localhost: a Secure cookie would never come back.
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
+    if env == "production" and "PUSH_WORKER_INPROCESS" not in (overrides or {}) \
+            and "WATCH_PUSH_WORKER_INPROCESS" not in os.environ:
+        app.config["PUSH_WORKER_INPROCESS"] = False  # production runs workers of its own (python -m watch.push)
     _database_url(app, env)
     _secret_key(app, env)
+
+
+#: Settings whose default (None) does not tell their type; every other setting has its default's type.
+TYPES: dict[str, type] = {}
+
+
+def setting_type(key: str, default) -> type:
+    """The type of a setting: declared in TYPES, else its default's type; None defaults are strings."""
+    return TYPES.get(key) or (str if default is None else type(default))
+
+
+def parse(key: str, raw: str, kind: type):
+    """A WATCH_* value as the setting's type; ConfigError (one line) when it is not one."""
+    import json
+
+    def bad(what: str):
+        return ConfigError(f"WATCH_{key} must be {what}, not {raw!r}")
+
+    if kind is str:
+        return raw
+    if kind is bool:
+        value = raw.strip().lower()
+        if value in ("1", "true", "yes", "on"):
+            return True
+        if value in ("0", "false", "no", "off"):
+            return False
+        raise bad("true or false")
+    if kind in (int, float):
+        try:
+            return kind(raw.strip())
+        except ValueError:
+            raise bad("an integer" if kind is int else "a number") from None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise bad(f"a JSON {kind.__name__}") from None
+    if kind in (list, tuple) and isinstance(value, list):
+        return kind(value)
+    if not isinstance(value, kind):
+        raise bad(f"a JSON {kind.__name__}")
+    return value
+
+
+def from_environment(config, environ) -> None:
+    """Apply WATCH_<KEY> variables, each parsed as its setting's type (strings stay strings)."""
+    for name, raw in sorted(environ.items()):
+        if not name.startswith("WATCH_") or "__" in name:
+            continue
+        key = name.removeprefix("WATCH_")
+        config[key] = parse(key, raw, setting_type(key, config.get(key)))
 
 
 def _database_url(app: Flask, env: str) -> None:
