@@ -18,7 +18,6 @@ PAGES = [
     ("pwa.offline", {}, None),
     ("main.index", {}, "member"),
     ("accounts.profile", {}, "member"),
-    ("pwa.notifications", {}, "member"),
     ("push.devices", {}, "member"),
     ("areas.map_page", {}, "member"),
     ("areas.list_page", {}, "member"),

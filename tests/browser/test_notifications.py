@@ -1,4 +1,4 @@
-"""'Turn on notifications': subscribe on a tap, list the device, remove it.
+"""The one notifications page; 'Turn on notifications': subscribe on a tap, list the device, remove it.
 
 PushManager.subscribe needs Google's push service, so only that call is stubbed:
 it returns a well-formed subscription (a real P-256 key) on FCM's host.
@@ -44,7 +44,11 @@ def test_turn_on_list_and_remove(live_app, new_context, make_user, base_url):
     page.goto("/")
     wait_for_worker(page)
     login(page, user)
-    page.goto("/notifications")
+    page.goto("/notifications")  # the old address leads to the one notifications page
+    assert page.url.endswith("/account/notifications")
+    # One page, four parts: this device on/off, which alerts per area, quiet hours, e-mail.
+    for part in ("#push-panel", "#push-preferences", "#quiet-hours", "#mail-preferences"):
+        assert page.locator(part).is_visible(), part
     enable = page.locator("[data-enable]")
     enable.wait_for(state="visible")
     assert page.evaluate("window.__subscribeCalls || 0") == 0  # nothing before the tap

@@ -86,8 +86,7 @@ def test_tour(new_context, live_app, tour, scheme):
     plan = {
         None: [("/", "home"), ("/account/login", "login")],
         "member": [("/", "home"), ("/alerts/new", "report"), ("/alerts", "alerts"), ("/alerts/map", "alert-map"),
-                   (f"/alerts/{a[0]}", "alert-detail"), ("/notifications", "notifications"),
-                   ("/account/notifications", "notifications-devices"), ("/areas/", "areas-map")],
+                   (f"/alerts/{a[0]}", "alert-detail"), ("/account/notifications", "notifications"), ("/areas/", "areas-map")],
         "newcomer": [("/", "home"), ("/alerts", "alerts"), ("/areas/new", "area-new")],
         "contact": [("/", "home"), (f"/areas/{area}", "area"), (f"/areas/{area}/members", "members"),
                     (f"/areas/{tour['pending']}", "area-pending")],

@@ -23,9 +23,12 @@ def _clear(session):
 def test_choose_a_daily_digest_get_it_and_unsubscribe_from_its_link(app, world, post, client, auth, session, smtp):
     member = world.user("member")
     auth.as_user(member)
-    page = client.get("/mail/preferences")
-    assert page.status_code == 200 and 'id="mail-preferences"' in page.text
-    assert client.post("/mail/preferences", data={"outcomes": "y", "digest": "daily"}).status_code == 302
+    old = client.get("/mail/preferences")  # the old address leads to the one notifications page
+    assert old.status_code == 302 and old.headers["Location"].endswith("/account/notifications#mail-preferences")
+    page = client.get("/account/notifications")
+    assert page.status_code == 200 and 'id="mail-preferences"' in page.text and 'action="/mail/preferences"' in page.text
+    saved = client.post("/mail/preferences", data={"outcomes": "y", "digest": "daily"})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/account/notifications#mail-preferences")
     pref = session.get(MailPreference, member.id)
     session.refresh(pref)
     assert pref.digest == "daily"
@@ -82,8 +85,11 @@ def test_turning_off_outcomes_stops_the_outcome_mail(app, world, post, client, a
 
 def test_bad_preferences_are_refused(app, world, client, auth, session, smtp):
     auth.as_user(world.user("member"))
-    assert client.post("/mail/preferences", data={"digest": "hourly"}).status_code == 422
+    bad = client.post("/mail/preferences", data={"digest": "hourly"})
+    assert bad.status_code == 422
+    # The one notifications page again, with the error on the e-mail part and the other parts intact.
+    assert 'id="push-preferences"' in bad.text and 'id="mail-preferences"' in bad.text and 'class="error"' in bad.text
     assert session.get(MailPreference, world.user("member").id) is None
-    assert client.get("/mail/preferences").status_code == 200
+    assert client.get("/mail/preferences").status_code == 302
     anonymous = app.test_client()
     assert anonymous.get("/mail/preferences").status_code == 302

@@ -155,9 +155,14 @@ def test_notifications_page_requires_login(client):
 
 def test_notifications_page(client, make_user, auth):
     auth.as_user(make_user())
-    r = client.get("/notifications")
+    r = client.get("/notifications")  # the old address: one notifications page now
+    assert r.status_code == 302 and r.headers["Location"].endswith("/account/notifications")
+    r = client.get("/account/notifications")
     assert r.status_code == 200
     html = r.get_data(as_text=True)
+    # All four parts on one page: this device, which alerts per area, quiet hours, e-mail.
+    for part in ('id="push-panel"', 'id="push-preferences"', 'id="quiet-hours"', 'id="mail-preferences"'):
+        assert part in html
     assert 'data-key-url="/api/v1/push/key"' in html
     assert 'data-subscriptions-url="/api/v1/push/subscriptions"' in html
     assert "Lägg till appen på hemskärmen" in html or "hemskärm" in html

@@ -24,17 +24,22 @@ def preferences_form(user) -> MailPreferencesForm:
 @bp.route("/preferences", methods=["GET", "POST"])
 @login_required
 def preferences():
-    """E-mail choices: alert outcomes, daily or weekly summary."""
-    form = MailPreferencesForm() if request.method == "POST" else preferences_form(current_user)
-    if request.method == "POST" and form.validate_on_submit():
+    """E-mail choices: alert outcomes, daily or weekly summary. Shown on the one notifications page."""
+    from watch.push.views import render_notifications_page
+
+    back = url_for("push.devices", _anchor="mail-preferences")
+    if request.method == "GET":
+        return redirect(back)
+    form = MailPreferencesForm()
+    if form.validate_on_submit():
         try:
             digest.save_preferences(get_session(), current_user, outcomes=form.outcomes.data, digest=form.digest.data)
         except ServiceError as exc:
             show_refusal(form, exc)
         else:
             flash(_("Your e-mail choices are saved."), "success")
-            return redirect(url_for("mail.preferences"))
-    return render_template("mail/preferences.html", mail_form=form), 422 if form.errors else 200
+            return redirect(back)
+    return render_notifications_page(mail_form=form), 422
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""Notification settings: the user's devices (remove), a level per area, quiet hours; the alert receipt."""
+"""The one notifications page (this device, a level per area, quiet hours, e-mail, devices); the alert receipt."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -26,7 +26,7 @@ def _areas(session):
 @bp.route("", methods=["GET", "POST"])
 @login_required
 def devices():
-    """The user's devices and which alerts they get."""
+    """The one notifications page; POST saves which alerts per area and the quiet hours."""
     session = get_session()
     areas, police_areas = _areas(session)
     levels = preferences.levels_for(session, current_user)
@@ -46,10 +46,29 @@ def devices():
             flash(_("Your notification settings were saved."), "success")
             return redirect(url_for("push.devices"))
     status = 422 if form.errors else 200
+    return render_notifications_page(form=form, areas=areas, police_areas=police_areas), status
+
+
+def render_notifications_page(*, form=None, areas=None, police_areas=None, mail_form=None) -> str:
+    """The one notifications page: this device on/off, which alerts per area, quiet hours, e-mail, devices.
+
+    The e-mail form posts to its own endpoint, which renders this page with its errors (`mail_form`).
+    """
+    from watch.mail.views import preferences_form as mail_preferences_form
+
+    session = get_session()
+    if form is None:
+        areas, police_areas = _areas(session)
+        form = preferences_form(areas, preferences.levels_for(session, current_user), police_areas)
+        quiet = preferences.quiet_hours_for(session, current_user)
+        if quiet:
+            form.quiet_start.data, form.quiet_end.data = quiet
     return render_template(
         "push/devices.html", form=form, areas=areas, police_areas=police_areas, remove_form=PlainForm(),
         devices=service.devices(session, current_user),
-    ), status
+        mail_form=mail_form or mail_preferences_form(current_user),
+        key_url=url_for("push_api.key"), subscriptions_url=url_for("push_api.subscribe"),
+    )
 
 
 @bp.post("/devices/<int:subscription_id>/remove")

@@ -1,10 +1,10 @@
-"""Manifest, service worker, offline page, notification settings, the worker's session probe."""
+"""Manifest, service worker, offline page, the worker's session probe; /notifications redirects to the one notifications page."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -114,8 +114,5 @@ def session_probe():
 @bp.get("/notifications")
 @login_required
 def notifications():
-    """Turn notifications on for this phone, and see or remove the user's devices."""
-    return render_template(
-        "pwa/notifications.html",
-        key_url=url_for("push_api.key"), subscriptions_url=url_for("push_api.subscribe"),
-    )
+    """The old address of the notifications page: it is one page now, under the account."""
+    return redirect(url_for("push.devices"))
