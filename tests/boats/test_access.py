@@ -45,3 +45,21 @@ def test_member_cannot_see_another_areas_boats(client, auth, world, make_area, m
     assert client.get(f"/api/v1/areas/boats/{world.boat.id}").status_code == 404
     assert client.get(f"/api/v1/areas/{world.area.id}/boats").get_json()["items"] == []
     assert client.get(f"/api/v1/areas/{other.id}/boats").status_code == 200
+
+
+@pytest.mark.parametrize("role,recorded", [("police_same", True), ("admin", True), ("contact", False)])
+def test_police_and_admin_views_of_the_register_and_a_boat_are_in_the_access_log(client, auth, session, world, role, recorded):
+    """Issue 9.14: the boat register (page and API) and a boat's page are access-logged for police and admins."""
+    from sqlmodel import select
+
+    from watch.audit.models import AccessRecord
+
+    viewer = auth.as_user(world.people[role])
+    assert client.get(f"/areas/{world.area.id}/boats").status_code == 200
+    assert client.get(f"/api/v1/areas/{world.area.id}/boats").status_code == 200
+    assert client.get(f"/areas/boats/{world.boat.id}").status_code == 200
+    assert client.get(f"/api/v1/areas/boats/{world.boat.id}").status_code == 200
+    session.expire_all()
+    rows = [(r.actor_id, r.kind, r.object_id, r.owner_id) for r in session.exec(select(AccessRecord).order_by(AccessRecord.id))]
+    expected = [(viewer.id, "boat_register", world.area.id, None)] * 2 + [(viewer.id, "boat", world.boat.id, world.owner.id)] * 2
+    assert rows == (expected if recorded else [])

@@ -199,3 +199,20 @@ def test_export_delete_and_leaving(session, street):
     accounts.delete_user(session, people["owner"])
     session.commit()
     assert session.exec(select(AwayNotice)).all() == []
+
+
+def test_every_read_by_someone_else_is_in_the_access_log(client, auth, session, street):
+    """Neighbours' reads are recorded too (not only police and admin views); the owner's own are not."""
+    from sqlmodel import select
+
+    from watch.audit.models import AccessRecord
+
+    area, people = street
+    notice = _notice(session, area, people, "area")
+    for who in ("owner", "neighbour", "contact"):
+        auth.as_user(people[who])
+        assert client.get(f"/away/{notice.id}").status_code == 200
+    session.expire_all()
+    rows = session.exec(select(AccessRecord).order_by(AccessRecord.id)).all()
+    assert [(r.actor_id, r.actor_role, r.kind, r.object_id, r.owner_id) for r in rows] == [
+        (people[who].id, "member", "away_notice", notice.id, people["owner"].id) for who in ("neighbour", "contact")]

@@ -17,7 +17,7 @@ class AccessRecord(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, index=True)
     actor_id: int | None = Field(default=None, index=True)  # None once the actor's account is deleted
     actor_name: str = Field(default="", max_length=120)
-    actor_role: str = Field(max_length=16)  # police | admin
+    actor_role: str = Field(max_length=16)  # police | admin | member (EVERY_READER kinds)
     kind: str = Field(max_length=32, index=True)
     object_id: int
     owner_id: int | None = Field(default=None, index=True)  # whose data it is, when one person's

@@ -20,7 +20,10 @@ KINDS = {
     "boat": _l("Boat"),
     "away_notice": _l("Away notice"),
 }
-ROLES = {"police": _l("Police"), "admin": _l("Admin")}
+ROLES = {"police": _l("Police"), "admin": _l("Admin"), "member": _l("Neighbour")}
+#: Kinds whose every reader is recorded, not only police and admins: an away
+#: notice tells neighbours when a house stands empty, so each read is kept.
+EVERY_READER = {"away_notice"}
 
 
 def actor_role(actor) -> str | None:
@@ -36,12 +39,14 @@ def record_access(session: Session, *, actor, kind: str, object_id: int, owner_i
     """Record that a police officer or admin viewed `kind` #object_id (owner_id: whose data, if one person's).
 
     Call it after the access check passed, when the data is shown. Views by anyone
-    else are not recorded (returns None). Adds the row and commits, so call it
+    else are not recorded (returns None), except for EVERY_READER kinds. Adds the row and commits, so call it
     where nothing else is pending in the session (a GET view, an API read).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown access kind {kind!r}")
     role = actor_role(actor)
+    if role is None and kind in EVERY_READER:
+        role = "member"
     if role is None:
         return None
     row = AccessRecord(actor_id=actor.id, actor_name=actor.display_name or "", actor_role=role, kind=kind,

@@ -8,6 +8,7 @@ from spectree import Response
 
 from watch.api import Error, require_login, spec
 from watch.areas.api import strict_json
+from watch.audit.service import record_access
 from watch.areas.schemas import Empty
 from watch.boats import service as boats
 from watch.boats.models import Boat
@@ -42,7 +43,10 @@ def boat_out(boat: Boat) -> BoatOut:
 @spec.validate(resp=Response(HTTP_200=BoatList, HTTP_401=Error, HTTP_404=Error, HTTP_409=Error), tags=TAGS)
 def list_boats(area_id: int):
     """Boats you may see: your own; all of them for contacts, police and admins."""
-    return BoatList(items=[boat_out(b) for b in boats.area_boats(get_session(), current_user, area_id)])
+    session = get_session()
+    items = [boat_out(b) for b in boats.area_boats(session, current_user, area_id)]
+    record_access(session, actor=current_user, kind="boat_register", object_id=area_id)
+    return BoatList(items=items)
 
 
 @bp.post("/<int:area_id>/boats")
@@ -58,7 +62,10 @@ def register_boat(area_id: int, json: BoatIn):
 @spec.validate(resp=Response(HTTP_200=BoatOut, HTTP_401=Error, HTTP_404=Error), tags=TAGS)
 def get_boat(boat_id: int):
     """One boat (owner, the area's contacts and police, admins)."""
-    return boat_out(boats.get_boat_for(get_session(), current_user, boat_id))
+    session = get_session()
+    boat = boats.get_boat_for(session, current_user, boat_id)
+    record_access(session, actor=current_user, kind="boat", object_id=boat.id, owner_id=boat.owner_id)
+    return boat_out(boat)
 
 
 @bp.patch("/boats/<int:boat_id>")

@@ -40,6 +40,8 @@ def boats_page(area_id: int):
             flash(_("The boat is registered. Add its engine below."), "success")
             return redirect(url_for("boats.boat_page", boat_id=boat.id))
     rows = boats.area_boats(session, current_user, area.id)
+    if request.method == "GET":
+        record_access(session, actor=current_user, kind="boat_register", object_id=area.id)
     m = membership_of(session, current_user, area.id)
     return render_template("boats/boats.html", area=area, boats=rows, form=form, is_member=m is not None and m.role != "police",
                            sees_all=allowed(session, current_user, area, "boats")), 422 if form.errors else 200
@@ -61,6 +63,8 @@ def boat_page(boat_id: int):
         else:
             flash(_("The engine is added."), "success")
             return redirect(url_for("boats.boat_page", boat_id=boat.id))
+    if request.method == "GET":
+        record_access(session, actor=current_user, kind="boat", object_id=boat.id, owner_id=boat.owner_id)
     owner = boat.owner_id == current_user.id or current_user.is_admin
     return render_template("boats/boat.html", boat=boat, area=session.get(Area, boat.area_id), engines=boats.engines_of(session, boat.id),
                            form=form, photo_form=PhotoForm(), plain=PlainForm(), owner=owner,
