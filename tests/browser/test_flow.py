@@ -64,8 +64,10 @@ def test_register_draw_approve_join_report(live_app, new_context, make_user, bas
     login(pol, police)
     pol.goto(area_path)
     if pol.locator("#trained-form").count():
+        pol.click("#area-mark-trained-open")  # each police decision has a confirmation step
         pol.click("#area-mark-trained")
         pol.wait_for_load_state()
+    pol.click("#area-approve-open")
     pol.click("#area-approve")
     pol.wait_for_load_state()
     screenshot(pol, "area-approved-police")
