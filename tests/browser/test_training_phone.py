@@ -2,7 +2,6 @@
 axe (0 serious/critical) light and dark; no sideways scroll; screenshots in test-artifacts/screenshots/."""
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -11,7 +10,8 @@ from tests.browser.conftest import login, screenshot
 from tests.browser.test_a11y import serious
 
 pytestmark = pytest.mark.browser
-MUNI = f"Trosa-{os.getpid()}"
+# Each scheme its own municipality: the live app (and its database) is shared by the browser tests.
+MUNIS = {"light": "Trosa", "dark": "Vingåker"}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -21,6 +21,8 @@ def test_register_attend_and_approve_on_a_phone(live_app, db, make_user, new_con
     from watch.areas import registration
     from watch.db import utcnow
     from watch.training import service
+
+    MUNI = MUNIS[scheme]
 
     police = make_user(name="Polis Pål", police=True, municipality=MUNI)
     contact = make_user(name="Kim Kontaktombud", municipality=MUNI)
