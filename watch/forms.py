@@ -1,7 +1,10 @@
-"""What every domain's HTML views do when a service refuses a form."""
+"""Shared form pieces: what a view does when a service refuses a form; a number field for typed decimals."""
 from __future__ import annotations
 
 from flask import flash
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
+from wtforms import FloatField
 
 from watch.db import get_session
 from watch.errors import ServiceError
@@ -21,3 +24,35 @@ def show_refusal(form, exc: ServiceError, *, raise_not_found: bool = False) -> N
         field.errors = list(field.errors) + [str(exc.message)]
     else:
         flash(str(exc.message), "error")
+
+
+class LocalFloatField(FloatField):
+    """A decimal number as people type it: "4,9" (Swedish decimal comma), "4.9" or "1 200";
+    shown again in the user's locale ("4,9" in Swedish). Use with inputmode="decimal"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = str(valuelist[0]).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = float(text.replace(",", "."))
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Write a number (for example 4.5).")) from None
+        if self.data != self.data or self.data in (float("inf"), float("-inf")):  # nan, inf
+            self.data = None
+            raise ValueError(_l("Write a number (for example 4.5)."))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format_decimal(self.data, format="0.######")

@@ -91,3 +91,24 @@ def test_html_boat_flow(client, auth, session, world):
     assert r.status_code == 302
     assert session.exec(select(BoatEngine).where(BoatEngine.boat_id == boat.id)).one().make == "Evinrude"
     assert client.post(f"/areas/{world.area.id}/boats", data={"name": ""}).status_code == 422
+
+
+def test_typed_decimals_are_accepted_and_shown_the_swedish_way(client, auth, session, world):
+    """Issue 15.10: "4,9" typed is 4.9 and shown "4,9 m"; 40 hp is "40 hk", not "40.0 hk"; "1 200" is a number."""
+    auth.as_user(world.owner)
+    r = client.post(f"/areas/{world.area.id}/boats", data={"name": "Sjöbris", "length_m": " 4,9 "})
+    assert r.status_code == 302
+    boat = session.exec(select(Boat).where(Boat.name == "Sjöbris")).one()
+    assert boat.length_m == 4.9
+    for hp in ("40", "9,9", "1 200"):
+        assert client.post(f"/areas/boats/{boat.id}", data={"make": "Yamaha", "power_hp": hp}).status_code == 302
+    page = client.get(f"/areas/boats/{boat.id}").get_data(as_text=True)
+    page = page.replace("\u00a0", " ")  # Babel's group separator and the space before a unit do not break
+    facts = page[page.index('class="area-facts"'):page.index("</dl>")]
+    assert "4,9 m" in facts, facts
+    engines = page[page.index('id="engine-list"'):]
+    assert "· 40 hk" in engines and "40.0" not in engines and "· 9,9 hk" in engines and "· 1 200 hk" in engines
+    bad = client.post(f"/areas/boats/{boat.id}", data={"make": "Yamaha", "power_hp": "4,9,1"})
+    assert bad.status_code == 422
+    text = bad.get_data(as_text=True)
+    assert "måste vara ett tal mellan 0,5 och 2\u00a0000" in text and 'value="4,9,1"' in text

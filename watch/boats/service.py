@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import delete
@@ -56,11 +57,13 @@ def _number(value, *, field: str, label, low: float, high: float) -> float | Non
     if value in (None, ""):
         return None
     try:
-        number = float(str(value).replace(",", "."))
+        # As people type it: "4,9" (Swedish decimal comma), "4.9", "1 200".
+        number = float(str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", "."))
     except ValueError:
         number = math.nan
     if not math.isfinite(number) or not low <= number <= high:
-        raise ServiceError(f"{field}_invalid", _l("%(label)s must be a number between %(low)s and %(high)s.", label=label, low=low, high=high), 422, field=field)
+        raise ServiceError(f"{field}_invalid", _l("%(label)s must be a number between %(low)s and %(high)s.", label=label,
+                                                low=format_decimal(low, format="#,##0.##"), high=format_decimal(high, format="#,##0.##")), 422, field=field)
     return round(number, 2)
 
 

@@ -7,6 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateTimeLocalField, FloatField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from watch.forms import LocalFloatField
 from watch.graffiti.models import OBJECT_TYPES, OWNER_TYPES, STATUSES
 
 
@@ -21,7 +22,7 @@ class ReportForm(FlaskForm):
     object_type = SelectField(_l("What is painted?"), choices=list(OBJECT_TYPES.items()))
     owner_type = SelectField(_l("Owner (if the map does not know)"), choices=list(OWNER_TYPES.items()), default="unknown")
     offensive = BooleanField(_l("Offensive or racist"))
-    area_m2 = FloatField(_l("Approximate area (m²)"), validators=[Optional()])
+    area_m2 = LocalFloatField(_l("Approximate area (m²)"), validators=[Optional()])
     observed_at = DateTimeLocalField(_l("When did you see it? (empty: now)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     description = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
     photos = FileField(_l("Photos (1 to 3)"), render_kw={"multiple": True})

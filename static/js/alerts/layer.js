@@ -9,9 +9,19 @@ function el(tag, className, text) {
   return node;
 }
 
-function when(iso) {
+// In the server's time zone (<html data-time-zone>, e.g. Europe/Stockholm), as the pages show it, not the browser's.
+export function when(iso) {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleString(document.documentElement.lang || undefined, { dateStyle: 'short', timeStyle: 'short' });
+  if (!iso || Number.isNaN(d.getTime())) return '';
+  const options = { dateStyle: 'short', timeStyle: 'short' };
+  const zone = document.documentElement.dataset.timeZone;
+  if (zone) options.timeZone = zone;
+  try {
+    return d.toLocaleString(document.documentElement.lang || undefined, options);
+  } catch (e) { // an unknown zone name: the browser's own
+    delete options.timeZone;
+    return d.toLocaleString(document.documentElement.lang || undefined, options);
+  }
 }
 
 export function alertSummary(feature, messages) {

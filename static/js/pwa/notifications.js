@@ -89,7 +89,7 @@ async function refreshDevices(ownEndpoint) {
     if (device.created_at) {
       const when = document.createElement('p');
       when.className = 'hint';
-      when.textContent = fill(t.added, { date: new Date(device.created_at).toLocaleDateString(document.documentElement.lang) });
+      when.textContent = fill(t.added, { date: new Date(device.created_at).toLocaleDateString(document.documentElement.lang, { timeZone: document.documentElement.dataset.timeZone || undefined }) });
       li.append(when);
     }
     const remove = document.createElement('button');
