@@ -32,3 +32,14 @@ def test_the_largest_id_is_still_looked_up(client, auth, make_user):
     auth.as_user(make_user(admin=True))
     response = client.get(f"/api/v1/alerts/{MAX_ID}")
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "alert_not_found"
+
+
+@pytest.mark.parametrize("big", BIG)
+def test_big_ids_in_queries_and_bodies_are_422(client, auth, make_user, big):
+    """Issue 9.3, query and body ids: one `DbId` type (watch.db) bounds every id a client sends."""
+    auth.as_user(make_user(admin=True))
+    response = client.get(f"/api/v1/alerts?area_id={big}")
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "validation_error"
+    for field in ("area_id", "boat_id", "engine_id"):
+        response = client.post("/api/v1/alerts", json={"category": "burglary", "text": "x", "lon": 17.0, "lat": 58.75, field: big})
+        assert response.status_code == 422, (field, response.get_data(as_text=True))

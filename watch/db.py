@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Iterator
+from typing import Annotated, Iterator
 
 from werkzeug.routing import IntegerConverter
 from flask import Flask, current_app, g
+from pydantic import Field as PydanticField
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -84,6 +85,9 @@ def session_scope(app: Flask | None = None) -> Iterator[Session]:
 
 #: The largest id every supported database stores (PostgreSQL's integer).
 MAX_ID = 2**31 - 1
+
+#: An id in a JSON body or query string: beyond the database's range it is a 422, never a 500.
+DbId = Annotated[int, PydanticField(ge=-MAX_ID - 1, le=MAX_ID)]
 
 
 class DatabaseIntConverter(IntegerConverter):

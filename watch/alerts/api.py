@@ -16,7 +16,7 @@ from watch.alerts.access import STAFF, get_alert_for
 from watch.areas.service import user_area_roles
 from watch.api import Error, require_login, spec
 from watch.audit.service import record_access
-from watch.db import get_session
+from watch.db import DbId, get_session
 from watch.errors import ServiceError
 
 bp = Blueprint("alerts_api", __name__, url_prefix="/api/v1/alerts")
@@ -41,11 +41,11 @@ class AlertIn(BaseModel):
     lon: float | None = Field(default=None, description="WGS84 longitude")
     lat: float | None = Field(default=None, description="WGS84 latitude")
     observed_at: datetime | None = Field(default=None, description="When it was seen (default now)")
-    area_id: int | None = Field(default=None, description="The area, when the position lies just outside it")
+    area_id: DbId | None = Field(default=None, description="The area, when the position lies just outside it")
     registration: str | None = Field(default=None, description="Vehicle registration number")
-    boat_id: int | None = None
+    boat_id: DbId | None = None
     person: PersonIn | None = Field(default=None, description="For suspicious_person: what the person did first, then details")
-    engine_id: int | None = Field(default=None, description="for boat_theft: the stolen engine of your registered boat")
+    engine_id: DbId | None = Field(default=None, description="for boat_theft: the stolen engine of your registered boat")
 
 
 class Point(BaseModel):
@@ -82,7 +82,7 @@ class AlertQuery(BaseModel):
     span: Literal["24h", "7d", "30d", "365d"] | None = None
     category: str | None = Field(default=None, description="comma-separated categories")
     status: str | None = Field(default=None, description="comma-separated: open, acknowledged, closed; active = open and acknowledged")
-    area_id: int | None = None
+    area_id: DbId | None = None
     cursor: str | None = None
     limit: int = Field(default=100, ge=1, le=1000)
 

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from watch.areas.models import AreaKind, AreaRole, AreaStatus, JoinRequestStatus, OutlineChangeStatus
+from watch.db import DbId
 
 
 class AreaQuery(BaseModel):
@@ -230,7 +231,7 @@ class HouseholdIn(BaseModel):
     participates: bool = True
     contact_name: str | None = Field(default=None, max_length=80)
     contact_phone: str | None = Field(default=None, max_length=32)
-    keeper_id: int | None = None
+    keeper_id: DbId | None = None
 
 
 class HouseholdPatch(BaseModel):
