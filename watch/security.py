@@ -5,6 +5,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
+from flask_login import current_user
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
@@ -33,14 +34,21 @@ def bearer_token() -> str | None:
     return None
 
 
+def _via_token() -> bool:
+    # Asking who is logged in runs flask-login's loaders; for a bearer request
+    # only the token one (watch.accounts.auth), which answers 401 to a bad token.
+    return bearer_token() is not None and current_user.is_authenticated and bool(g.get("auth_via_token"))
+
+
 def _protect() -> None:
     # Token requests never carry the session (see accounts.auth), so a forged
     # cross-site request cannot ride on a cookie: only they skip CSRF.
+    token_request = _via_token()
     if not current_app.config.get("WTF_CSRF_ENABLED", True):
         return
     if request.path.startswith("/open311/"):
         return  # GeoReport v2 authenticates by its api_key parameter only and never reads the session cookie
-    if request.method in UNSAFE_METHODS and not g.get("auth_via_token"):
+    if request.method in UNSAFE_METHODS and not token_request:
         # A view marked csrf_free authorises itself by a secret in the body, never by a cookie.
         if getattr(current_app.view_functions.get(request.endpoint or ""), "csrf_free", False):
             return

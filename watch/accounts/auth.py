@@ -1,7 +1,7 @@
 """Who is asking: the session cookie for the PWA, a bearer token for integrations."""
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, abort, g, request
 from flask import session as flask_session
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_user, logout_user
@@ -12,7 +12,21 @@ from watch.db import get_session
 from watch.errors import envelope
 from watch.security import bearer_token
 
-login_manager = LoginManager()
+
+class _LoginManager(LoginManager):
+    """Flask-Login, except that a request with a bearer token is that token's user alone.
+
+    Flask-Login tries the session and the remember cookie before the request
+    loader; a token request must not become whoever's cookie came along.
+    """
+
+    def _load_user(self):
+        if bearer_token() is not None:
+            return self._update_request_context_with_user(self._load_user_from_request(request))
+        return super()._load_user()
+
+
+login_manager = _LoginManager()
 login_manager.login_view = "accounts.login"
 login_manager.login_message = _l("Please log in to see that page.")
 login_manager.login_message_category = "info"
@@ -53,9 +67,11 @@ def _unauthorized():
     return redirect(url_for("accounts.login", next=request.full_path if request.query_string else request.path))
 
 
-def _token_user():
-    # Runs before flask-login looks at the session: a token request is that
-    # token's user and nobody else, whatever cookie came along.
+@login_manager.request_loader
+def _token_user(req) -> User | None:
+    # Only bearer requests come here (see _LoginManager): a valid token is its
+    # user, marked so that the CSRF check (watch.security) may skip it; a bad
+    # one ends the request with a 401, whoever first asks who is logged in.
     token = bearer_token()
     if token is None:
         return None
@@ -63,10 +79,11 @@ def _token_user():
 
     user = user_for_token(get_session(), token)
     if user is None:
-        return envelope(401, "token_invalid", _l("The API token is invalid or revoked."))
-    g._login_user = user
+        body, status = envelope(401, "token_invalid", _l("The API token is invalid or revoked."))
+        body.status_code = status
+        abort(body)
     g.auth_via_token = True
-    return None
+    return user
 
 
 def init_app(app: Flask) -> None:
@@ -75,5 +92,3 @@ def init_app(app: Flask) -> None:
 
     login_manager.init_app(app)
     tasks.register(app, "accounts.sessions.purge", 3600, sessions.purge)
-    # Token auth must run before the CSRF check (security._protect).
-    app.before_request_funcs.setdefault(None, []).insert(0, _token_user)
