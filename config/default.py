@@ -215,6 +215,9 @@ WALKS_PHOTO_DIR = None  # default: <instance>/walk-photos
 WALKS_RETENTION_DAYS = 10 * 365  # walks (with observations, measures, photos) older than this are purged
 WALKS_RETENTION_CHECK_SECONDS = 3600
 
+# --- Citizens' promises (watch.promises) ---
+PROMISES_PHOTO_DIR = None  # default: <instance>/promise-photos
+
 # --- Graffiti (watch.graffiti) ---
 GRAFFITI_TARGET_HOURS_OFFENSIVE = 24  # service target for offensive or racist graffiti
 GRAFFITI_TARGET_HOURS = 48  # service target for other graffiti

@@ -27,6 +27,7 @@ DOMAINS = (
     "watch.open311",
     "watch.training",
     "watch.audit",
+    "watch.promises",
 )
 
 
