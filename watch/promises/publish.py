@@ -121,4 +121,6 @@ def atom_data(session: Session, municipality: str, promises: list[Promise], limi
     items.sort(key=lambda i: i["updated"], reverse=True)
     items = items[:limit]
     updated = items[0]["updated"] if items else max(_aware(p.updated_at) for p in promises)
-    return {"updated": updated, "entries": items}
+    return {"updated": updated, "entries": items, "feed_title": _("Citizens' promises in %(m)s", m=municipality),
+            "feed_subtitle": _("Signings, revisions and progress of the promises of the municipality and the police."),
+            "feed_author": _("%(m)s and the police", m=municipality)}
