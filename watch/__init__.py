@@ -28,6 +28,7 @@ DOMAINS = (
     "watch.training",
     "watch.audit",
     "watch.promises",
+    "watch.crisis",
 )
 
 

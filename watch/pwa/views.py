@@ -83,6 +83,8 @@ def service_worker():
         "session": url_for("pwa.session_probe"),
         "logout": url_for("accounts.logout"),
         "queued": [url_for(endpoint) for endpoint in QUEUED_POSTS],
+        # Reads under these prefixes fall back to the public copies pages keep (cache 'watch-public').
+        "public": [url_for("crisis.index")],
         "icon": url_for("static", filename="icons/icon-192.png"),
         "badge": url_for("static", filename="icons/badge-96.png"),
     }

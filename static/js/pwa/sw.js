@@ -7,6 +7,9 @@
 const SHELL = 'watch-shell-' + WATCH.version;
 // Not versioned: a deploy must not throw away the pages a user can read offline.
 const RUNTIME = 'watch-runtime';
+// Public pages a page chose to keep (trygghetspunkter), fetched without cookies: nobody's data, so they stay
+// across logins and logouts (a crisis is when the network fails).
+const PUBLIC = 'watch-public';
 const DB_NAME = 'watch-pwa';
 const SYNC_TAG = 'watch-alert-queue';
 const NAV_TIMEOUT_MS = 8000;
@@ -19,7 +22,7 @@ self.addEventListener('install', (event) => {
 
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
-    const keep = new Set([SHELL, RUNTIME]);
+    const keep = new Set([SHELL, RUNTIME, PUBLIC]);
     for (const name of await caches.keys()) {
       if (name.startsWith('watch-') && !keep.has(name)) await caches.delete(name);
     }
@@ -245,7 +248,8 @@ async function networkFirst(request, isPage) {
     return await (isPage ? withTimeout(keep, NAV_TIMEOUT_MS) : keep);
   } catch (err) {
     // Vary: Cookie would never match offline; the cache is per user anyway (cleared on change).
-    const cached = await cache.match(request, { ignoreVary: true });
+    const cached = (await cache.match(request, { ignoreVary: true }))
+      || (await (await caches.open(PUBLIC)).match(request.url, { ignoreVary: true }));
     if (cached) return cached;
     if (isPage) {
       const offline = await caches.match(WATCH.offline);
@@ -273,12 +277,14 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (request.method !== 'GET') return;
+  // Fetched without cookies (a page keeping its public copy): not this person's, so it must not touch their state.
+  if (request.credentials === 'omit') return;
   if (url.pathname === '/sw.js' || url.pathname === WATCH.session) return;
   if (url.pathname.startsWith('/static/') || url.pathname.startsWith('/vendor/') || url.pathname === WATCH.offline) {
     event.respondWith(fromShell(request));
   } else if (request.mode === 'navigate') {
     event.respondWith(networkFirst(request, true));
-  } else if (url.pathname.startsWith('/api/')) {
+  } else if (url.pathname.startsWith('/api/') || WATCH.public.some((prefix) => url.pathname.startsWith(prefix))) {
     event.respondWith(networkFirst(request, false));
   }
 });

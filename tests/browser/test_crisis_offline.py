@@ -1,0 +1,106 @@
+"""Trygghetspunkter on a phone: after one visit the list, the map and a point page load with the network off;
+'nearest to me' works offline (great-circle, Swedish format); axe (0 serious/critical) light and dark, online
+and offline. Screenshots in test-artifacts/screenshots/."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from tests.browser.conftest import screenshot, wait_for_worker, wait_js
+from tests.browser.test_a11y import serious
+
+pytestmark = pytest.mark.browser
+# One real municipality per colour scheme (the live database lives for the whole run).
+MUNIS = {"light": ("Flen", "0482", (16.55, 59.04, 16.62, 59.08)), "dark": ("Katrineholm", "0483", (16.18, 58.98, 16.25, 59.01))}
+
+
+@pytest.fixture
+def crisis_world(db, make_user):
+    """Per scheme: the municipality's outline (an EST district), and two points, one of them open."""
+    from watch.accounts.models import User
+    from watch.crisis import service
+    from watch.est.models import EstDistrict
+
+    admin = make_user(name="Ada Admin", admin=True)
+    tag = os.getpid()
+
+    def create(scheme):
+        muni, code, box = MUNIS[scheme]
+
+        def run(s):
+            ring = [[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]], [box[0], box[1]]]
+            s.add(EstDistrict(municipality=muni, name=f"Centrum {tag}", geometry=json.dumps({"type": "Polygon", "coordinates": [ring]}),
+                              min_lon=box[0], min_lat=box[1], max_lon=box[2], max_lat=box[3]))
+            s.commit()
+            user = s.get(User, admin["id"])
+            near = service.create(s, user=user, municipality=muni, data=service.PointIn(
+                name=f"Biblioteket {scheme} {tag}", lon=box[0] + 0.01, lat=box[1] + 0.01, building_type="library",
+                offers=["heat", "water", "charging"], address="Storgatan 1", backup_power=True, staff_role="FRG"))
+            far = service.create(s, user=user, municipality=muni, data=service.PointIn(
+                name=f"Skolan {scheme} {tag}", lon=box[2] - 0.005, lat=box[3] - 0.005, building_type="school",
+                offers=["rest", "first_aid"], address="Skolvägen 9"))
+            service.activate(s, user=user, point_id=near.id, opening_hours="Dygnet runt", offered_now=["heat", "water"])
+            return {"code": code, "near": near.id, "far": far.id, "near_name": near.name, "far_name": far.name,
+                    "here": {"latitude": box[1] + 0.012, "longitude": box[0] + 0.012}}
+
+        return db(run)
+
+    return create
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_crisis_points_work_offline_after_one_visit(live_app, crisis_world, new_context, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    w = crisis_world(scheme)
+    axe = Axe()
+    problems = {}
+    ctx = new_context(color_scheme=scheme, geolocation=w["here"], permissions=["geolocation"])
+    page = ctx.new_page()
+
+    def check(name):
+        found = serious(axe.run(page))
+        if found:
+            problems[name] = found
+        screenshot(page, f"crisis-{scheme}-{name}", full_page=True)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 390:
+            problems[name + " width"] = width
+
+    # One visit with the network on.
+    page.goto(f"/crisis/{w['code']}")
+    wait_for_worker(page)
+    wait_js(page, "() => document.documentElement.dataset.crisisCached === 'yes'")
+    wait_js(page, "() => Number(document.documentElement.dataset.crisisMap || 0) >= 2")
+    page.wait_for_load_state("networkidle")
+    check("online")
+
+    # The network is gone: the list, the map (from the GeoJSON copy) and the nearest points still work.
+    ctx.set_offline(True)
+    page.reload()
+    assert w["near_name"] in page.inner_text("#crisis-points") and w["far_name"] in page.inner_text("#crisis-points")
+    wait_js(page, "() => Number(document.documentElement.dataset.crisisMap || 0) >= 2")
+    assert page.locator("#crisis-map .leaflet-marker-icon").count() >= 2
+    page.click("#crisis-nearest")
+    first = page.locator("#crisis-points > li").first
+    first.locator(".crisis-distance:not([hidden])").wait_for()
+    assert w["near_name"] in first.inner_text()
+    label = first.locator(".crisis-distance").inner_text()
+    assert label.startswith("fågelvägen ca ") and label.endswith(" m"), label
+    far_label = page.locator("#crisis-points > li").nth(1).locator(".crisis-distance").inner_text()
+    assert "," in far_label and far_label.endswith(" km"), far_label  # Swedish decimal comma
+    assert "inte gångvägen" in page.inner_text("#crisis-status")
+    check("offline")
+
+    # A point page kept from the same visit, and the public index.
+    page.goto(f"/crisis/points/{w['near']}")
+    assert page.inner_text("main h1") == w["near_name"]
+    assert "Öppen nu" in page.inner_text("#crisis-point-status")
+    check("point-offline")
+    page.goto("/crisis/")
+    assert page.locator(f"a[href='/crisis/{w['code']}']").count() == 1
+    ctx.set_offline(False)
+    assert not problems, "\n".join(f"{k}:\n  " + "\n  ".join(map(str, v)) if isinstance(v, list) else f"{k}: {v}"
+                                   for k, v in problems.items())

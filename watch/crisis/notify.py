@@ -1,0 +1,76 @@
+"""Telling a municipality's members that a trygghetspunkt opened: which point, how far from their area, what it offers.
+
+The audience is everyone with an active watch area in the municipality. E-mail goes to those who chose it
+(CrisisMailChoice) and confirmed their address, queued in the activation's own transaction."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlmodel import Session, select
+
+from watch import mail
+from watch.accounts.models import User
+from watch.areas.models import Area, AreaMembership, AreaStatus
+from watch.crisis import distance
+from watch.crisis.models import OFFERS, CrisisMailChoice, CrisisPoint, split_offers
+
+
+def audience(session: Session, point: CrisisPoint) -> dict[int, tuple[str, float]]:
+    """user id -> (name of their nearest area in the municipality, metres from its centre to the point)."""
+    rows = session.exec(
+        select(AreaMembership.user_id, Area.name, Area.min_lon, Area.min_lat, Area.max_lon, Area.max_lat)
+        .join(Area, Area.id == AreaMembership.area_id)
+        .where(Area.municipality == point.municipality, Area.status == AreaStatus.active)
+    ).all()
+    best: dict[int, tuple[str, float]] = {}
+    for user_id, name, x1, y1, x2, y2 in rows:
+        d = distance.metres((x1 + x2) / 2, (y1 + y2) / 2, point.lon, point.lat)
+        if user_id not in best or d < best[user_id][1]:
+            best[user_id] = (name, d)
+    return best
+
+
+def offers_text(point: CrisisPoint) -> str:
+    """What the point offers now, in the current locale."""
+    return ", ".join(str(OFFERS[k]) for k in split_offers(point.offered_now))
+
+
+def activation(session: Session, point: CrisisPoint, *, now: datetime) -> dict:
+    """Queue the e-mails of an activation in the caller's transaction; returns the counts."""
+    people = audience(session, point)
+    chose = set(session.exec(select(CrisisMailChoice.user_id).where(CrisisMailChoice.user_id.in_(list(people) or [0]))).all())
+    sent = 0
+    for user in session.exec(select(User).where(User.id.in_(sorted(chose) or [0]))).all():
+        if user.email_verified_at is None:
+            continue
+        area_name, metres = people[user.id]
+        with mail.recipient_locale(user):
+            facts = [
+                _("The municipality has opened the trygghetspunkt %(name)s, %(address)s.", name=point.name,
+                  address=point.address or "–"),
+                _("From your area %(area)s: %(distance)s.", area=area_name, distance=distance.label(metres)),
+                _("Open: %(hours)s. Offered now: %(offers)s.", hours=point.opening_hours, offers=offers_text(point)),
+                _("In an emergency, call 112."),
+            ]
+            text, html = mail.compose(
+                greeting=_("Hello %(name)s,", name=user.display_name), paragraphs=facts,
+                action=(_("See the trygghetspunkter"), mail.public_url("crisis.point", point_id=point.id)),
+                footer=_("You get this because you chose e-mail about trygghetspunkter. Change it at %(url)s",
+                         url=mail.public_url("crisis.municipality", code=code_of(point.municipality))))
+            mail.queue(session, to=user.email, to_name=user.display_name, user=user, kind="crisis_activated", text=text,
+                       html=html, subject=_("Trygghetspunkt open: %(name)s", name=point.name))
+        sent += 1
+    return {"audience": len(people), "email": sent}
+
+
+def summary(counts: dict) -> str:
+    """Counts for the change log (numbers only, no one's name)."""
+    return " ".join(f"{k}={v}" for k, v in counts.items())
+
+
+def code_of(municipality: str) -> str:
+    """The municipality's code, for URLs."""
+    from watch.areas.municipalities import code_of as lookup
+
+    return lookup(municipality) or municipality
