@@ -18,13 +18,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from watch.push.sender import (  # noqa: E402
-    PushMessage,
-    PushSender,
-    VapidSigner,
-    encrypt_payload,
-    generate_vapid_keypair,
-)
+from watch.push.webpush.ece import encrypt_payload  # noqa: E402
+from watch.push.webpush.message import PushMessage  # noqa: E402
+from watch.push.webpush.sender import PushSender  # noqa: E402
+from watch.push.webpush.vapid import VapidSigner, generate_vapid_keypair  # noqa: E402
 
 PAYLOAD = {
     "id": 12345,

@@ -139,6 +139,11 @@ PUSH_BACKOFF_CAP_SECONDS = 600.0
 PUSH_CONNECTIONS = 64
 PUSH_PER_HOST_CONCURRENCY = 32
 PUSH_TIMEOUT_SECONDS = 10.0
+# Egress proxy for push requests (WATCH_PUSH_PROXY, an http:// URL; https is tunnelled with CONNECT
+# to the address that passed the address check). None: connect directly.
+PUSH_PROXY = None
+# Tests only: trust this CA file (and nothing else) for push services instead of certifi's roots.
+PUSH_TEST_CA_FILE = None
 # Time to live at the push service (never 0 for alerts), by category.
 PUSH_TTL_SECONDS = 12 * 3600
 PUSH_TTL_BY_CATEGORY = {"information": 3 * 24 * 3600, "graffiti": 24 * 3600}

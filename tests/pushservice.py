@@ -4,13 +4,17 @@ It verifies VAPID tokens, checks the push headers, decrypts aes128gcm bodies wit
 the subscriber's private key and records what arrived. Faults (chosen statuses,
 random failures, redirects, unsubscribed endpoints) are injected per endpoint or
 globally. It serves HTTP/1.1 with aiohttp's low-level server (C parser) on an asyncio loop in
-one thread. Run standalone with `python tests/pushservice.py --port N`; other
-processes then drive it through the /_control/ HTTP API.
+one thread, over TLS (tls=True) with a certificate for localhost from a throw-away CA (trustme;
+the sender trusts it only through PUSH_TEST_CA_FILE), recording the SNI names clients sent. It
+can answer after a delay (a round trip to a distant service). Run standalone with
+`python tests/pushservice.py --port N [--tls-ca-file PATH] [--delay 0.05]`; other processes
+then drive it through the /_control/ HTTP API.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import base64
 import json
 import os
@@ -19,8 +23,10 @@ import re
 import secrets
 import signal
 import socket
+import ssl
 import struct
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter, deque
@@ -95,6 +101,24 @@ MALFORMED = {
 }
 
 
+_CA: Any = None
+
+
+def test_ca() -> tuple[Any, str]:
+    """This process's throw-away CA (trustme) and the path of its certificate (PEM)."""
+    global _CA
+    if _CA is None:
+        import trustme
+
+        ca = trustme.CA(organization_name="watch test push CA")
+        fd, path = tempfile.mkstemp(prefix="watch-test-ca-", suffix=".pem")
+        os.close(fd)
+        ca.cert_pem.write_to_path(path)
+        atexit.register(os.unlink, path)
+        _CA = (ca, path)
+    return _CA
+
+
 class _Verify(Exception):
     def __init__(self, status: int, reason: str) -> None:
         super().__init__(reason)
@@ -105,8 +129,21 @@ class _Verify(Exception):
 class PushService:
     """Loopback Web Push service; use as a context manager or call start()/stop()."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, retry_after: float | None = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, retry_after: float | None = 0, tls: bool = False,
+                 delay: float = 0.0, cert_names: tuple[str, ...] = ("localhost",)) -> None:
         self.host = host
+        self.tls = tls
+        self.delay = delay  # seconds before each push is answered
+        self.sni: list[str | None] = []  # server names of TLS handshakes, in order
+        self.ca_file: str | None = None
+        self._ssl: ssl.SSLContext | None = None
+        if tls:
+            ca, self.ca_file = test_ca()
+            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ca.issue_cert(*cert_names).configure_cert(ctx)
+            ctx.set_alpn_protocols(["http/1.1"])
+            ctx.sni_callback = lambda _sock, name, _ctx: self.sni.append(name)
+            self._ssl = ctx
         self._requested_port = port
         self.retry_after = retry_after
         self._lock = threading.Lock()
@@ -142,7 +179,7 @@ class PushService:
         async def serve() -> web.ServerRunner:
             runner = web.ServerRunner(web.Server(self._handle), access_log=None, handle_signals=False)
             await runner.setup()
-            await web.SockSite(runner, sock).start()
+            await web.SockSite(runner, sock, ssl_context=self._ssl).start()
             return runner
 
         def run() -> None:
@@ -189,13 +226,13 @@ class PushService:
 
     @property
     def origin(self) -> str:
-        """http://127.0.0.1:PORT, the exact VAPID audience senders must use."""
-        return f"http://{self.host}:{self.port}"
+        """http://127.0.0.1:PORT, or https://localhost:PORT over TLS: the exact VAPID audience senders must use."""
+        return f"https://localhost:{self.port}" if self.tls else f"http://{self.host}:{self.port}"
 
     @property
     def hostport(self) -> str:
         """host:port, the form the app's allow_insecure_hosts setting takes."""
-        return f"{self.host}:{self.port}"
+        return f"localhost:{self.port}" if self.tls else f"{self.host}:{self.port}"
 
     # -- subscriptions and faults --------------------------------------------
     def new_subscription(self) -> dict[str, Any]:
@@ -464,6 +501,8 @@ class PushService:
                     self._break(request, broken)
                     return web.Response(status=204)  # never written: the connection is closed
                 headers = {k.lower(): v for k, v in request.headers.items()}
+                if self.delay:
+                    await asyncio.sleep(self.delay)
                 status, extra = self.handle_push(sub_id, headers, body)
                 return web.Response(status=status, headers=extra)
             if path.startswith("/_control/"):
@@ -531,8 +570,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--retry-after", type=float, default=0)
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before each push is answered")
+    parser.add_argument("--tls-ca-file", help="serve TLS and write the throw-away CA's certificate here")
     opts = parser.parse_args(argv)
-    service = PushService(opts.host, opts.port, retry_after=opts.retry_after).start()
+    service = PushService(opts.host, opts.port, retry_after=opts.retry_after, tls=bool(opts.tls_ca_file),
+                          delay=opts.delay).start()
+    if opts.tls_ca_file:
+        with open(service.ca_file or "", "rb") as src, open(opts.tls_ca_file, "wb") as dst:
+            dst.write(src.read())
     print(service.origin, flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

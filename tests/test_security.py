@@ -92,7 +92,7 @@ def test_no_inline_script_or_style_in_pages(client, auth, make_user):
 
 def test_session_cookie_flags_in_production(tmp_path, database_url):
     cfg = make_test_config(tmp_path, database_url)
-    from watch.push.sender import generate_vapid_keypair
+    from watch.push.webpush.vapid import generate_vapid_keypair
 
     cfg.update(ENV="production", DATABASE_URL=database_url, SECRET_KEY="p" * 40,
                VAPID_PRIVATE_KEY=generate_vapid_keypair()[0].decode(), VAPID_SUBJECT="mailto:trygghet@nykoping.se",

@@ -241,7 +241,7 @@ def test_development_writes_eml_files_and_prints_the_link(tmp_path, database_url
     ({"MAIL_SERVER": "smtp.kommun.se", "MAIL_DEFAULT_SENDER": "a@kommun.se", "PUBLIC_URL": "http://x"}, "WATCH_PUBLIC_URL"),
 ])
 def test_production_refuses_to_start_without_mail_settings(tmp_path, changes, message):
-    from watch.push.sender import generate_vapid_keypair
+    from watch.push.webpush.vapid import generate_vapid_keypair
 
     cfg = {"ENV": "production", "DATABASE_URL": "sqlite://", "SECRET_KEY": "k" * 40, "INSTANCE_PATH": str(tmp_path),
            "VAPID_SUBJECT": "mailto:trygghet@nykoping.se", "VAPID_PRIVATE_KEY": generate_vapid_keypair()[0].decode()} | changes

@@ -10,15 +10,15 @@ from watch.areas.models import AreaRole
 
 @pytest.fixture
 def pushsvc():
-    """The push service on loopback (in a thread of this process)."""
-    with PushService() as svc:
+    """The push service on loopback (in a thread of this process), over TLS with the test CA."""
+    with PushService(tls=True) as svc:
         yield svc
 
 
 @pytest.fixture
 def config(config, pushsvc):
     """The standard test settings plus the push service."""
-    config.update(push_settings(pushsvc.hostport))
+    config.update(push_settings(pushsvc.hostport, pushsvc.ca_file))
     return config
 
 

@@ -16,10 +16,11 @@ BOXES = {
 INSIDE = {"Gamla stan": (17.005, 58.7525), "Hamnen": (17.035, 58.7525)}
 
 
-def push_settings(hostport: str) -> dict:
-    """Test settings: the loopback push service allowed, fast retries, short leases."""
+def push_settings(hostport: str, ca_file: str | None = None) -> dict:
+    """Test settings: the loopback push service allowed (and its test CA trusted), fast retries, short leases."""
     return {
         "PUSH_ALLOW_INSECURE_HOSTS": [hostport],
+        "PUSH_TEST_CA_FILE": ca_file,
         "PUSH_BACKOFF_BASE_SECONDS": 0.01,
         "PUSH_BACKOFF_CAP_SECONDS": 0.1,
         "PUSH_BACKOFF_FLOOR_SECONDS": 0.01,

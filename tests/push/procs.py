@@ -4,8 +4,10 @@ from __future__ import annotations
 import json
 import os
 import signal
+import ssl
 import subprocess
 import sys
+import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -15,23 +17,30 @@ ROOT = Path(__file__).resolve().parents[2]
 class ServiceProcess:
     """tests/pushservice.py in its own process, driven through its /_control/ API."""
 
-    def __init__(self, retry_after: float = 0):
-        self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "tests" / "pushservice.py"), "--port", "0", "--retry-after", str(retry_after)],
-            stdout=subprocess.PIPE, text=True,
-        )
+    def __init__(self, retry_after: float = 0, *, tls: bool = False, delay: float = 0.0):
+        args = [sys.executable, str(ROOT / "tests" / "pushservice.py"), "--port", "0", "--retry-after", str(retry_after),
+                "--delay", str(delay)]
+        self.ca_file: str | None = None
+        self._ssl: ssl.SSLContext | None = None
+        if tls:
+            fd, self.ca_file = tempfile.mkstemp(prefix="watch-test-ca-", suffix=".pem")
+            os.close(fd)
+            args += ["--tls-ca-file", self.ca_file]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
         self.origin = self.proc.stdout.readline().strip()
-        if not self.origin.startswith("http://"):
+        if not self.origin.startswith(("http://", "https://")):
             self.stop()
             raise RuntimeError("push service did not start")
-        self.hostport = self.origin.removeprefix("http://")
+        if tls:
+            self._ssl = ssl.create_default_context(cafile=self.ca_file)
+        self.hostport = self.origin.split("://", 1)[1]
 
     def control(self, action: str, body: dict | None = None, query: str = ""):
         """POST to /_control/<action>; returns the JSON answer."""
         data = json.dumps(body or {}).encode()
         req = urllib.request.Request(f"{self.origin}/_control/{action}{query}", data=data, method="POST",
                                      headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=30) as response:
+        with urllib.request.urlopen(req, timeout=30, context=self._ssl) as response:
             return json.loads(response.read())
 
     def subscriptions(self, n: int) -> list[dict]:
@@ -40,7 +49,7 @@ class ServiceProcess:
 
     def stats(self) -> dict:
         """Received per subscription, attempts, rejections."""
-        with urllib.request.urlopen(f"{self.origin}/_control/stats", timeout=30) as response:
+        with urllib.request.urlopen(f"{self.origin}/_control/stats", timeout=30, context=self._ssl) as response:
             return json.loads(response.read())
 
     def stop(self) -> None:
@@ -52,6 +61,8 @@ class ServiceProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.ca_file and os.path.exists(self.ca_file):
+            os.unlink(self.ca_file)
 
 
 def worker_env(database_url: str, instance_path: str, hostport: str, **settings) -> dict:

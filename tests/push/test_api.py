@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from tests.push.helpers import World, post_alert
 from watch import events
 from watch.push.models import Delivery, PushSubscription
-from watch.push.sender import load_private_key, public_key_b64url
+from watch.push.webpush.vapid import load_private_key, public_key_b64url
 from watch.push.worker import Worker, state
 
 KEYS = {"p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
@@ -35,7 +35,7 @@ def test_subscribe_list_update_delete(app, client, auth, session, make_user, pus
     assert created.status_code == 201
     device = created.get_json()
     assert created.headers["Location"].endswith(f"/api/v1/push/subscriptions/{device['id']}")
-    assert device["label"] == "Chrome på Android" and device["push_service"] == "127.0.0.1"
+    assert device["label"] == "Chrome på Android" and device["push_service"] == "localhost"
     # The same endpoint again updates; it never makes a second row.
     again = client.post("/api/v1/push/subscriptions", json={"subscription": sub, "label": "Min telefon"})
     assert again.status_code == 200 and again.get_json()["id"] == device["id"]
@@ -172,7 +172,7 @@ def test_export_lists_devices_without_endpoints(app, session, world: World):
     member = world.people["member"]
     data = {}
     events.user_export.send(member, session=session, data=data)
-    assert data["push_devices"] == [{"label": "Telefon", "created_at": data["push_devices"][0]["created_at"], "push_service": "127.0.0.1"}]
+    assert data["push_devices"] == [{"label": "Telefon", "created_at": data["push_devices"][0]["created_at"], "push_service": "localhost"}]
     assert world.devices["member"]["endpoint"] not in repr(data)
 
 
@@ -180,7 +180,7 @@ def test_devices_page_lists_and_removes(app, client, auth, session, world: World
     member = world.people["member"]
     auth.as_user(member)
     html = client.get("/account/notifications").get_data(as_text=True)
-    assert "Telefon" in html and "127.0.0.1" in html
+    assert "Telefon" in html and "localhost" in html
     sub = session.execute(select(PushSubscription).where(PushSubscription.user_id == member.id)).scalar_one()
     assert client.post(f"/account/notifications/devices/{sub.id}/remove").status_code == 302
     assert count(session, PushSubscription) == 4
@@ -193,7 +193,7 @@ def test_devices_page_lists_and_removes(app, client, auth, session, world: World
 def test_vapid_key_from_configuration(tmp_path, database_url):
     from tests.conftest import make_test_config
     from watch import create_app
-    from watch.push.sender import generate_vapid_keypair
+    from watch.push.webpush.vapid import generate_vapid_keypair
 
     pem, public = generate_vapid_keypair()
     cfg = make_test_config(tmp_path, database_url) | {"VAPID_PRIVATE_KEY": pem.decode()}
@@ -225,7 +225,7 @@ def test_generated_key_is_kept_in_the_instance_folder(tmp_path, database_url):
 ])
 def test_production_refuses_to_start_without_proper_vapid_settings(tmp_path, extra, message):
     from watch import create_app
-    from watch.push.sender import generate_vapid_keypair
+    from watch.push.webpush.vapid import generate_vapid_keypair
     from watch.settings import ConfigError
 
     cfg = {"ENV": "production", "DATABASE_URL": "sqlite://", "SECRET_KEY": "k" * 40, "INSTANCE_PATH": str(tmp_path),

@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from watch.push.endpoints import (
+from watch.push.webpush.endpoints import (
     DEFAULT_ALLOWED_HOSTS,
     InvalidSubscription,
     UnsafeAddress,

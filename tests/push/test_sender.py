@@ -6,6 +6,7 @@ import json
 import logging
 import random
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -21,20 +22,11 @@ import pytest
 from py_vapid import Vapid02
 
 from tests.pushservice import PushService
-from watch.push.sender import (
-    MAX_PAYLOAD_BYTES,
-    PushMessage,
-    PushSender,
-    SendResult,
-    VapidSigner,
-    alert_topic,
-    backoff_delay,
-    encrypt_payload,
-    generate_vapid_keypair,
-    load_private_key,
-    parse_retry_after,
-    public_key_b64url,
-)
+from watch.push.retry import SendResult, backoff_delay, parse_retry_after
+from watch.push.webpush.ece import encrypt_payload
+from watch.push.webpush.message import MAX_PAYLOAD_BYTES, PushMessage, alert_topic
+from watch.push.webpush.sender import PushSender
+from watch.push.webpush.vapid import VapidSigner, generate_vapid_keypair, load_private_key, public_key_b64url
 
 ALERT = {"id": 42, "title": "Misstänkt inbrott", "body": "Två personer vid förrådet på Ängsvägen.", "url": "/alerts/42"}
 
@@ -46,7 +38,7 @@ def vapid_pem() -> bytes:
 
 @pytest.fixture(scope="module")
 def _service() -> Iterator[PushService]:
-    with PushService() as svc:
+    with PushService(tls=True) as svc:
         yield svc
 
 
@@ -65,7 +57,7 @@ def signer(vapid_pem: bytes) -> VapidSigner:
 
 @pytest.fixture
 def sender(signer: VapidSigner, service: PushService) -> Iterator[PushSender]:
-    with PushSender(signer, allow_insecure_hosts=[service.hostport], timeout=5) as s:
+    with PushSender(signer, allow_insecure_hosts=[service.hostport], timeout=5, ca_file=service.ca_file) as s:
         yield s
 
 
@@ -92,7 +84,7 @@ def test_jwt_audience_includes_port_and_claims_are_valid(service: PushService, s
     sub = service.new_subscription()
     assert sender.send(message(sub)).ok
     _, claims = jwt_claims(service.received(sub)[0].headers)
-    assert claims["aud"] == service.origin == f"http://127.0.0.1:{service.port}"
+    assert claims["aud"] == service.origin == f"https://localhost:{service.port}"
     assert claims["sub"] == "mailto:driftansvarig@example.se"
     assert time.time() + 11 * 3600 < claims["exp"] <= time.time() + 12 * 3600 + 5
 
@@ -100,7 +92,8 @@ def test_jwt_audience_includes_port_and_claims_are_valid(service: PushService, s
 def test_token_is_reused_per_origin_and_differs_between_origins(
     service: PushService, signer: VapidSigner
 ) -> None:
-    with PushService() as other, PushSender(signer, allow_insecure_hosts=[service.hostport, other.hostport]) as s:
+    with PushService(tls=True) as other, PushSender(signer, allow_insecure_hosts=[service.hostport, other.hostport],
+                                                    ca_file=service.ca_file) as s:
         subs = service.new_subscriptions(5) + other.new_subscriptions(5)
         assert all(r.ok for r in s.send_many([message(x) for x in subs]))
         assert signer.sign_count == 2
@@ -153,7 +146,7 @@ def test_429_retry_after_is_parsed(service: PushService, sender: PushSender) -> 
 def test_rejections_are_logged_at_error(service: PushService, sender: PushSender, caplog: pytest.LogCaptureFixture) -> None:
     sub = service.new_subscription()
     service.fail(sub, [401])
-    with caplog.at_level(logging.ERROR, logger="watch.push.sender"):
+    with caplog.at_level(logging.ERROR, logger="watch.push.webpush.sender"):
         assert sender.send(message(sub)).status == "rejected"
     assert any(r.levelno == logging.ERROR and "401" in r.getMessage() for r in caplog.records)
 
@@ -204,13 +197,16 @@ def test_network_error_is_retry(service: PushService, signer: VapidSigner) -> No
     assert result.status == "retry" and "ConnectError" in result.reason
 
 
-def test_address_guard_runs_at_connect_time(service: PushService, sender: PushSender) -> None:
+def test_address_guard_runs_at_connect_time(service: PushService, signer: VapidSigner) -> None:
     sub = service.new_subscription()
-    # https passes the scheme check; localhost:PORT is not on the insecure list, so the
-    # resolved 127.0.0.1 must be refused before any byte is sent.
-    sub["endpoint"] = sub["endpoint"].replace("http://127.0.0.1", "https://localhost")
-    result = sender.send(message(sub))
-    assert result.status == "failed" and result.reason.startswith("endpoint_address")
+    # https passes the scheme check; without localhost:PORT on the insecure list the
+    # resolved 127.0.0.1 must be refused before any byte is sent; an IP literal too.
+    with PushSender(signer, ca_file=service.ca_file) as strict:
+        result = strict.send(message(sub))
+        assert result.status == "failed" and result.reason.startswith("endpoint_address"), result
+        literal = {**sub, "endpoint": sub["endpoint"].replace("https://localhost", "https://127.0.0.1")}
+        result = strict.send(message(literal))
+        assert result.status == "failed" and result.reason.startswith("endpoint_address"), result
     assert service.attempts() == 0
 
 
@@ -230,11 +226,11 @@ def test_dns_rebinding_to_private_address_is_refused(
     assert result.status == "failed" and "non-public" in result.reason
 
 
-def test_plain_http_refused_unless_explicitly_allowed(service: PushService, signer: VapidSigner) -> None:
-    with PushSender(signer) as strict:
-        result = strict.send(message(service.new_subscription()))
-    assert result.status == "failed" and result.reason.startswith("endpoint_scheme")
-    assert service.attempts() == 0
+def test_plain_http_refused_unless_explicitly_allowed(signer: VapidSigner) -> None:
+    with PushService() as plain, PushSender(signer) as strict:
+        result = strict.send(message(plain.new_subscription()))
+        assert result.status == "failed" and result.reason.startswith("endpoint_scheme")
+        assert plain.attempts() == 0
 
 
 def test_oversized_payload_is_shrunk_then_refused(service: PushService, sender: PushSender) -> None:
@@ -261,13 +257,13 @@ def test_service_rejects_bad_tokens(service: PushService, signer: VapidSigner) -
     body = encrypt_payload(b"{}", sub["keys"]["p256dh"], sub["keys"]["auth"])
     now = int(time.time())
     cases = [
-        signer.sign("http://127.0.0.1", now + 3600),  # aud without the port
+        signer.sign("https://localhost", now + 3600),  # aud without the port
         signer.sign(service.origin, now + 25 * 3600),
         signer.sign(service.origin, now - 10),
         signer.sign(service.origin, now + 3600)[:-4] + "AAAA",
     ]
     for token in cases:
-        r = httpx.post(sub["endpoint"], content=body, headers={
+        r = httpx.post(sub["endpoint"], content=body, verify=ssl.create_default_context(cafile=service.ca_file), headers={
             "Authorization": f"vapid t={token}, k={signer.public_key}", "TTL": "60", "Content-Encoding": "aes128gcm"})
         assert r.status_code in (401, 403)
     assert len(service.rejections) == len(cases)
@@ -379,50 +375,6 @@ def test_encryption_interoperates_with_http_ece() -> None:
         tampered = body[:-1] + bytes([body[-1] ^ 1])
         with pytest.raises(Exception):
             http_ece.decrypt(tampered, private_key=receiver, auth_secret=auth, version="aes128gcm")
-
-
-@pytest.mark.parametrize("raw, expected", [
-    (b"HTTP/1.1 201 Created\r\nLocation: /m/1\r\nContent-Length: 0\r\n\r\n", (201, b"", True)),
-    (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok", (201, b"ok", True)),
-    (b"HTTP/1.1 400 Bad\r\nTransfer-Encoding: chunked\r\n\r\n3;x=1\r\nabc\r\n2\r\nde\r\n0\r\nT: 1\r\n\r\n", (400, b"abcde", True)),
-    (b"HTTP/1.1 410 Gone\r\nConnection: close\r\nContent-Length: 4\r\n\r\ngone", (410, b"gone", False)),
-    (b"HTTP/1.0 204 No Content\r\n\r\n", (204, b"", False)),
-])
-def test_response_parser(raw: bytes, expected: tuple[int, bytes, bool]) -> None:
-    from watch.push.transport import parse_response
-
-    response, used, keep_alive = parse_response(raw, eof=False)
-    assert (response.status, response.body, keep_alive) == expected and used == len(raw)
-    for cut in range(len(raw)):  # the answer may arrive split anywhere over TCP segments
-        assert parse_response(raw[:cut], eof=False) is None
-
-
-@pytest.mark.parametrize("raw", [
-    b"HTTP/2 200\r\n\r\n",
-    b"HTTP/1.1 20 OK\r\n\r\n",
-    b"HTTP/1.1 200 OK\r\n folded: x\r\n\r\n",
-    b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
-    b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
-    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
-    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXX",
-])
-def test_response_parser_refuses_broken_answers(raw: bytes) -> None:
-    from watch.push.transport import RemoteProtocolError, parse_response
-
-    with pytest.raises(RemoteProtocolError):
-        parse_response(raw, eof=False)
-
-
-def test_response_parser_at_eof() -> None:
-    from watch.push.transport import RemoteProtocolError, parse_response
-
-    response, _, keep_alive = parse_response(b"HTTP/1.1 500 Oops\r\n\r\nbroken", eof=True)
-    assert (response.status, response.body, keep_alive) == (500, b"broken", False)
-    assert parse_response(b"HTTP/1.1 500 Oops\r\n\r\nbroken", eof=False) is None
-    for partial in (b"", b"HTTP/1.1 201", b"HTTP/1.1 201 Created\r\nContent-Length: 5\r\n\r\nab"):
-        with pytest.raises(RemoteProtocolError):
-            parse_response(partial, eof=True)
 
 
 def _raw_server(answers: list[bytes]) -> tuple[socket.socket, list[bytes]]:

@@ -17,7 +17,8 @@ from watch.accounts.models import User
 from watch.db import utcnow
 from watch.push import messages, preferences
 from watch.push.models import FAILED, GONE, OPEN_STATUSES, RETRYING, SENT, Delivery, PushSubscription
-from watch.push.sender import PushMessage, SendResult, alert_topic, backoff_delay
+from watch.push.retry import SendResult, backoff_delay
+from watch.push.webpush.message import PushMessage, alert_topic
 
 log = logging.getLogger("watch.push.worker")
 

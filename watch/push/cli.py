@@ -25,7 +25,7 @@ def push_worker(once: bool, timeout: float) -> None:
 @push_cli.command("generate-key")
 def generate_key() -> None:
     """Print a new VAPID private key (PEM) for WATCH_VAPID_PRIVATE_KEY, and its public key."""
-    from watch.push.sender import generate_vapid_keypair
+    from watch.push.webpush.vapid import generate_vapid_keypair
 
     pem, public = generate_vapid_keypair()
     click.echo(pem.decode("ascii").strip())

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
-from watch.push.sender import generate_vapid_keypair, load_private_key, public_key_b64url
+from watch.push.webpush.vapid import generate_vapid_keypair, load_private_key, public_key_b64url
 from watch.settings import ConfigError, instance_secret
 
 KEY_FILE = "vapid_private_key.pem"
@@ -69,7 +69,7 @@ def load(app: Flask) -> Vapid:
     elif production:
         raise ConfigError(
             "WATCH_VAPID_PRIVATE_KEY must be set in production: every app server and push worker must share "
-            "one key (generate one with `python -m watch.push.vapid`)."
+            "one key (generate one with `python -m watch.push.webpush.vapid`)."
         )
     else:
         pem = instance_secret(app, KEY_FILE, lambda: generate_vapid_keypair()[0].decode("ascii"))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from watch.push.preferences import category_value
 from watch.push.models import KIND_ESCALATION
-from watch.push.sender import alert_topic
+from watch.push.webpush.message import alert_topic
 
 BODY_CHARS = 240
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from watch.db import utcnow
 from watch.errors import Forbidden, NotFound, ServiceError
-from watch.push.endpoints import InvalidSubscription, validate_subscription
+from watch.push.webpush.endpoints import InvalidSubscription, validate_subscription
 from watch.push.models import (
     FAILED, GONE, OPEN_STATUSES, POLICE_ROLES, SENT, Delivery, PushEscalation, PushPreference,
     PushQuietHours, PushSubscription,
@@ -19,7 +19,7 @@ from watch.push.models import (
 
 LABEL_MAX = 80
 
-# Stable codes from watch.push.endpoints, with a message for people.
+# Stable codes from watch.push.webpush.endpoints, with a message for people.
 INVALID_MESSAGES = {
     "shape": _l("The subscription must have an endpoint and keys."),
     "endpoint": _l("The push endpoint is not a valid address."),

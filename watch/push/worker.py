@@ -28,7 +28,9 @@ from watch.db import engine as db_engine
 from watch.db import session_scope, utcnow
 from watch.push.batches import Job, claim, load_jobs, outcome, record  # noqa: F401  (re-exported)
 from watch.push.models import OPEN_STATUSES, SENT, Delivery
-from watch.push.sender import PushSender, SendResult, VapidSigner
+from watch.push.retry import SendResult
+from watch.push.webpush.sender import PushSender
+from watch.push.webpush.vapid import VapidSigner
 
 log = logging.getLogger(__name__)
 EXT = "watch.push"
@@ -68,6 +70,8 @@ def make_sender(app: Flask) -> PushSender:
         breaker_cooldown=float(cfg["PUSH_BREAKER_COOLDOWN_SECONDS"]),
         breaker_max_cooldown=float(cfg["PUSH_BREAKER_MAX_COOLDOWN_SECONDS"]),
         observe=lambda host, seconds: histogram.labels(host).observe(seconds),
+        proxy=cfg.get("PUSH_PROXY") or None,
+        ca_file=cfg.get("PUSH_TEST_CA_FILE") or None,
     )
 
 

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from watch.push.endpoints import b64url, decode_b64url, origin_of
+from watch.push.webpush.endpoints import b64url, decode_b64url, origin_of
 
 _JWT_HEADER = b64url(b'{"typ":"JWT","alg":"ES256"}')
 
@@ -112,7 +112,7 @@ class VapidSigner:
             return header
 
 
-if __name__ == "__main__":  # python -m watch.push.vapid: a key for WATCH_VAPID_PRIVATE_KEY, no app needed
+if __name__ == "__main__":  # python -m watch.push.webpush.vapid: a key for WATCH_VAPID_PRIVATE_KEY, no app needed
     import sys
 
     pem, public = generate_vapid_keypair()

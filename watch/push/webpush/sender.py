@@ -1,112 +1,37 @@
-"""Web Push sender: RFC 8291 message encryption, RFC 8292 VAPID, pooled HTTP delivery.
+"""Web Push sender: RFC 8291 encryption, RFC 8292 VAPID, delivery over pooled keep-alive connections.
 
-One PushSender is shared by a worker process. It keeps keep-alive HTTP/1.1 connections
-per push service on an asyncio loop in one background thread (watch/push/transport.py),
-signs one VAPID token per push-service origin and reuses it for hours, and
-classifies each response so the caller knows whether to retry, drop the
-subscription or alert an operator. It never follows redirects and refuses to
-connect to non-public addresses (checked when each connection is opened).
+One PushSender is shared by a worker process. It keeps aiohttp keep-alive connections
+per push service on an asyncio loop in one background thread (webpush/client.py),
+signs one VAPID token per push-service origin and reuses it for hours, and classifies
+each answer (watch.push.retry) so the caller knows whether to retry, drop the
+subscription or alert an operator. It never follows redirects and connects only to
+addresses that passed the address check (directly or through PUSH_PROXY).
 """
 from __future__ import annotations
 
 import asyncio
-import json
+import ipaddress
 import logging
 import os
 import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from hashlib import sha256
-from typing import Any, Literal
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
+import aiohttp
+from yarl import URL
 
-from watch.push.retry import (  # noqa: F401  (re-exported: the sender's public API)
-    CircuitBreaker,
-    SendResult,
-    SendStatus,
-    backoff_delay,
-    classify,
-    parse_retry_after,
-    service_trouble,
-)
-from watch.push.ece import encrypt_payload  # noqa: F401  (re-exported: the sender's public API)
-from watch.push.endpoints import InvalidSubscription, UnsafeAddress, b64url
-from watch.push import transport
-from watch.push.transport import OriginPool, Resolver
-from watch.push.vapid import (  # noqa: F401  (re-exported: the sender's public API)
-    PrivateKeyInput,
-    VapidSigner,
-    generate_vapid_keypair,
-    load_private_key,
-    origin_for_endpoint,
-    public_key_b64url,
-)
+from watch.push.retry import CircuitBreaker, SendResult, classify, service_trouble
+from watch.push.webpush import client
+from watch.push.webpush.ece import encrypt_payload
+from watch.push.webpush.endpoints import InvalidSubscription, UnsafeAddress, is_forbidden_address
+from watch.push.webpush.message import MAX_PAYLOAD_BYTES, PushMessage
+from watch.push.webpush.vapid import VapidSigner, origin_for_endpoint
 
 logger = logging.getLogger(__name__)
-
-# Push services must accept 4096 bytes of ciphertext (RFC 8030 7.2); aes128gcm adds 103,
-# and staying well below leaves room for a service that counts differently.
-MAX_PAYLOAD_BYTES = 3072
-URGENCIES = ("very-low", "low", "normal", "high")
-MAX_TTL = 28 * 24 * 3600  # FCM and Mozilla cap TTL at four weeks
-_TOPIC_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-
-
-def alert_topic(alert_id: object) -> str:
-    """Return a Topic (<= 32 URL-safe chars) so a newer push for an alert replaces an older one."""
-    topic = f"alert-{alert_id}"
-    if len(topic) <= 32 and set(topic) <= _TOPIC_CHARS:
-        return topic
-    return "alert-" + b64url(sha256(str(alert_id).encode()).digest())[:26]
-
-
-@dataclass
-class PushMessage:
-    """One push to one subscription; payload is a JSON object the service worker reads."""
-
-    endpoint: str
-    p256dh: str
-    auth: str
-    payload: dict[str, Any]
-    ttl: int = 24 * 3600
-    urgency: Literal["very-low", "low", "normal", "high"] = "normal"
-    topic: str | None = None
-    long_field: str = field(default="body", repr=False)
-
-    def __post_init__(self) -> None:
-        if isinstance(self.ttl, bool) or not isinstance(self.ttl, int) or not 0 < self.ttl <= MAX_TTL:
-            raise ValueError(f"ttl must be an int in 1..{MAX_TTL}")
-        if self.urgency not in URGENCIES:
-            raise ValueError(f"urgency must be one of {URGENCIES}")
-        if self.topic is not None and not (0 < len(self.topic) <= 32 and set(self.topic) <= _TOPIC_CHARS):
-            raise ValueError("topic must be 1..32 URL-safe base64 characters")
-
-    @classmethod
-    def for_subscription(cls, subscription: Mapping[str, Any] | Any, payload: dict[str, Any], **kwargs: Any) -> PushMessage:
-        """Build a message from PushSubscription JSON or a ValidSubscription."""
-        if isinstance(subscription, Mapping):
-            keys = subscription["keys"]
-            return cls(subscription["endpoint"], keys["p256dh"], keys["auth"], payload, **kwargs)
-        return cls(subscription.endpoint, subscription.p256dh, subscription.auth, payload, **kwargs)
-
-    def encoded(self) -> bytes:
-        """Compact UTF-8 JSON of the payload (åäö stay one or two bytes, not \\u escapes)."""
-        return json.dumps(self.payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-    def fits(self) -> bool:
-        """True if the encoded payload is within MAX_PAYLOAD_BYTES."""
-        return len(self.encoded()) <= MAX_PAYLOAD_BYTES
-
-    def shrink(self) -> PushMessage:
-        """Return a copy without the long text field; the app fetches the full alert on open."""
-        payload = {k: v for k, v in self.payload.items() if k != self.long_field}
-        payload["truncated"] = True
-        return replace(self, payload=payload)
-
 
 # Request target and Host: visible ASCII only, so nothing can be smuggled into the request head.
 _TARGET = re.compile(r"/[!-~]*")
@@ -115,9 +40,10 @@ _VISIBLE = re.compile(r"[!-~]+")
 
 @dataclass(frozen=True, slots=True)
 class _Route:
-    key: tuple[str, str, int]
-    origin: str
-    head: bytes  # "POST <target> HTTP/1.1" and Host
+    key: tuple[str, str, int]  # scheme, host, port: one push service
+    origin: str  # the VAPID audience
+    url: URL
+    netloc: str  # the Host header
 
 
 class PushSender:
@@ -141,6 +67,8 @@ class PushSender:
         breaker_cooldown: float = 1.0,
         breaker_max_cooldown: float = 30.0,
         observe: Callable[[str, float], None] | None = None,
+        proxy: str | None = None,
+        ca_file: str | None = None,
     ) -> None:
         self.signer = signer
         self.per_host_concurrency = max(1, per_host_concurrency)
@@ -148,13 +76,17 @@ class PushSender:
         self._insecure = frozenset(h.lower() for h in allow_insecure_hosts)
         self._dns_cache_seconds = dns_cache_seconds
         self._timeout = timeout
-        self._ssl_context = transport.ssl_context()
+        self._tls = client.ssl_context(ca_file)
+        self._proxy = URL(proxy) if proxy else None
+        if self._proxy is not None and (self._proxy.scheme != "http" or not self._proxy.host):
+            raise ValueError("the push proxy must be an http:// URL (it tunnels https with CONNECT)")
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._pid = 0
-        self._pools: dict[tuple[str, str, int], OriginPool] = {}
-        self._resolver: Resolver | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._resolver: client.CheckedResolver | None = None
+        self._routes: dict[str, _Route] = {}
         self._connections: asyncio.Semaphore | None = None
         self._breaker_settings = (breaker_threshold, breaker_cooldown, breaker_max_cooldown)
         self._breakers: dict[tuple[str, str, int], CircuitBreaker] = {}
@@ -176,9 +108,8 @@ class PushSender:
                 loop = asyncio.new_event_loop()
                 thread = threading.Thread(target=loop.run_forever, name="push-sender", daemon=True)
                 thread.start()
-                self._loop, self._thread, self._pid, self._pools = loop, thread, os.getpid(), {}
-                self._resolver = Resolver(self._insecure, self._dns_cache_seconds)
-                self._connections = None
+                self._loop, self._thread, self._pid = loop, thread, os.getpid()
+                self._session, self._connections = None, None
             return self._loop
 
     def _run(self, batch: list[PushMessage]) -> list[SendResult]:
@@ -187,22 +118,36 @@ class PushSender:
 
     # -- per message ------------------------------------------------------------------
     def _route(self, endpoint: str) -> _Route:
+        route = self._routes.get(endpoint)
+        if route is not None:
+            return route
         parts = urlsplit(endpoint)
         origin = origin_for_endpoint(endpoint)
         host = (parts.hostname or "").lower()
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        if parts.scheme != "https" and f"{host}:{port}" not in self._insecure:
+        hostport = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        if parts.scheme != "https" and hostport not in self._insecure:
             raise InvalidSubscription("endpoint_scheme", "endpoint must use https")
         if parts.username is not None or parts.password is not None:
             raise InvalidSubscription("endpoint_userinfo", "endpoint must not contain user info")
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         if not _TARGET.fullmatch(target) or not _VISIBLE.fullmatch(parts.netloc):
             raise InvalidSubscription("endpoint_path", "endpoint contains characters not allowed in a URL")
-        head = f"POST {target} HTTP/1.1\r\nHost: {parts.netloc}\r\n".encode("ascii")
-        return _Route((parts.scheme, host, port), origin, head)
+        try:
+            literal = ipaddress.ip_address(host)
+        except ValueError:
+            literal = None
+        # No resolver sees an IP-literal host, so the address check runs here.
+        if literal is not None and hostport not in self._insecure and is_forbidden_address(literal):
+            raise UnsafeAddress(f"{host} is a non-public address")
+        route = _Route((parts.scheme, host, port), origin, URL(endpoint, encoded=True), parts.netloc)
+        if len(self._routes) > 10_000:
+            self._routes.clear()
+        self._routes[endpoint] = route
+        return route
 
-    def _prepare(self, message: PushMessage) -> tuple[_Route, bytes, str] | SendResult:
-        """The route and the whole request (head and encrypted body), or the reason it cannot be sent."""
+    def _prepare(self, message: PushMessage) -> tuple[_Route, dict[str, str], bytes, str] | SendResult:
+        """The route, headers and encrypted body, or the reason the message cannot be sent."""
         note = ""
         data = message.encoded()
         if len(data) > MAX_PAYLOAD_BYTES:
@@ -214,53 +159,80 @@ class PushSender:
         try:
             route = self._route(message.endpoint)
             body = encrypt_payload(data, message.p256dh, message.auth)
+        except UnsafeAddress as exc:
+            return SendResult("failed", reason=f"endpoint_address: {exc.message}")
         except InvalidSubscription as exc:
             return SendResult("failed", reason=f"{exc.code}: {exc.message}")
         except ValueError as exc:
             return SendResult("failed", reason=f"endpoint: {exc}")
-        topic = f"Topic: {message.topic}\r\n" if message.topic else ""
-        head = (
-            f"Authorization: {self.signer.authorization(route.origin)}\r\nTTL: {message.ttl}\r\n"
-            f"Urgency: {message.urgency}\r\n{topic}Content-Encoding: aes128gcm\r\n"
-            f"Content-Type: application/octet-stream\r\nContent-Length: {len(body)}\r\n\r\n"
-        ).encode("ascii")
-        return route, route.head + head + body, note
+        headers = {
+            "Authorization": self.signer.authorization(route.origin),
+            "TTL": str(message.ttl),
+            "Urgency": message.urgency,
+            "Content-Encoding": "aes128gcm",
+            "Content-Type": "application/octet-stream",
+        }
+        if message.topic:
+            headers["Topic"] = message.topic
+        return route, headers, body, note
 
-    def _pool(self, route: _Route) -> OriginPool:
-        pool = self._pools.get(route.key)
-        if pool is None:
-            scheme, host, port = route.key
-            assert self._resolver is not None
-            pool = OriginPool(scheme, host, port, self.per_host_concurrency, self._resolver, self._ssl_context)
-            self._pools[route.key] = pool
-        return pool
-
-    async def _deliver(self, message: PushMessage, prepared: tuple[_Route, bytes, str]) -> SendResult:
-        route, request, note = prepared
+    async def _deliver(self, prepared: tuple[_Route, dict[str, str], bytes, str]) -> SendResult:
+        route = prepared[0]
         breaker = self.breaker(route.key)
         admitted, probe, wait = breaker.admit()
         if not admitted:
             # The service is down: do not add to its load; try again when the breaker probes.
             return SendResult("retry", retry_after=wait, reason="push service unavailable: paused after repeated errors")
-        result = await self._exchange(route, request, note)
+        result = await self._exchange(*prepared)
         breaker.record(service_trouble(result), probe)
         return result
 
-    async def _exchange(self, route: _Route, request: bytes, note: str) -> SendResult:
+    def _ensure_session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            exempt = [self._proxy.host] if self._proxy is not None and self._proxy.host else []
+            self._resolver = client.CheckedResolver(self._insecure, exempt=exempt)
+            self._session = client.make_session(
+                self._resolver, tls=self._tls, max_connections=self.max_connections,
+                per_host_connections=self.per_host_concurrency, timeout=self._timeout,
+                dns_cache_seconds=self._dns_cache_seconds)
+        return self._session
+
+    async def _post(self, route: _Route, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+        session = self._ensure_session()
+        url, extra = route.url, {}
+        if self._proxy is not None:
+            # The proxy must reach the address we checked, not resolve the name itself.
+            assert self._resolver is not None
+            ip = (await self._resolver.checked(route.key[1], route.key[2]))[0]
+            url = url.with_host(str(ip))
+            extra = {"proxy": self._proxy, "server_hostname": route.key[1] if route.key[0] == "https" else None}
+            headers = {**headers, "Host": route.netloc}
+        async with session.post(url, data=body, headers=headers, allow_redirects=False, **extra) as response:
+            try:
+                answer = await client.read_answer(response)
+            except client.ProtocolError:
+                response.close()  # never hand a connection with unread bytes back to the pool
+                raise
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, answer
+
+    async def _exchange(self, route: _Route, headers: dict[str, str], body: bytes, note: str) -> SendResult:
         origin = route.origin
         started = time.perf_counter()
         try:
-            response = await self._pool(route).request(request, self._timeout)
+            status, answer_headers, answer = await self._post(route, headers, body)
         except UnsafeAddress as exc:
             logger.warning("push endpoint on %s refused: %s", origin, exc.message)
             return SendResult("failed", reason=f"endpoint_address: {exc.message}")
-        except transport.TimeoutError_ as exc:
-            return SendResult("retry", reason=f"timeout: {exc}")
-        except transport.TransportError as exc:
-            return SendResult("retry", reason=f"network error: {type(exc).__name__}: {exc}")
+        except (aiohttp.ClientError, client.ProtocolError, OSError, asyncio.TimeoutError) as exc:
+            name = client.error_name(exc)
+            if name == "Timeout":
+                return SendResult("retry", reason=f"timeout: no answer within {self._timeout:g} s")
+            if name == "TLSError":
+                logger.warning("TLS with push service %s failed: %s", origin, exc)
+            return SendResult("retry", reason=f"network error: {name}: {exc}"[:500])
         if self._observe is not None:
             self._observe(route.key[1], time.perf_counter() - started)
-        result = classify(response.status, response.headers, response.body)
+        result = classify(status, answer_headers, answer)
         if result.status == "rejected":
             # 400/401/403 mean our request or VAPID key is wrong; only an operator can fix that.
             logger.error("push service %s rejected a request with %s: %s", origin, result.http_status, result.reason)
@@ -275,7 +247,7 @@ class PushSender:
             prepared = self._prepare(message)
             if isinstance(prepared, SendResult):
                 return prepared
-            return await self._deliver(message, prepared)
+            return await self._deliver(prepared)
         except Exception:  # a bug must cost one message, not the whole batch
             logger.exception("unexpected error sending push")
             return SendResult("failed", reason="internal error")
@@ -326,10 +298,9 @@ class PushSender:
             return
 
         async def shut() -> None:
-            for pool in self._pools.values():
-                pool.close()
-            self._pools = {}
-            await asyncio.sleep(0)  # let the transports finish closing
+            session, self._session = self._session, None
+            if session is not None:
+                await session.close()
 
         asyncio.run_coroutine_threadsafe(shut(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)

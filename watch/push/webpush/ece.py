@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from watch.push.endpoints import InvalidSubscription, decode_b64url, load_p256dh
+from watch.push.webpush.endpoints import InvalidSubscription, decode_b64url, load_p256dh
 
 _KEY_INFO = b"WebPush: info\x00"
 _CEK_INFO = b"Content-Encoding: aes128gcm\x00\x01"
