@@ -5,7 +5,15 @@ with the audience), the time until the last push is accepted, messages per
 second, and in the same run the naive baseline (a sequential pywebpush.webpush()
 loop over a sample, extrapolated) and the encryption-only floor.
 
+With --realistic it instead starts three push services, each over TLS and answering
+after --rtt seconds (50 ms: a round trip to a real push service): FCM-like (45 % of the
+devices), Apple-like (45 %) and Mozilla-like (10 %), plus one police contact's phone, and
+prints in one run the time until every push is accepted, the time from the POST's answer
+until the police contact's push is accepted, messages/s, the worker's CPU per message, and
+the sequential pywebpush.webpush() loop over a sample at the same round trip (extrapolated).
+
     .venv/bin/python bench/push_fanout.py [--devices 10000] [--database-url postgresql+psycopg://...]
+    .venv/bin/python bench/push_fanout.py --realistic [--rtt 0.05] [--per-host 128]
 """
 from __future__ import annotations
 
@@ -77,7 +85,14 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--naive-sample", type=int, default=500)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--realistic", action="store_true", help="three TLS push services answering after --rtt")
+    parser.add_argument("--rtt", type=float, default=0.05)
+    parser.add_argument("--per-host", type=int, default=128, help="requests in flight per push service (realistic)")
+    parser.add_argument("--batch", type=int, default=2000, help="PUSH_BATCH_SIZE (realistic)")
     opts = parser.parse_args()
+    if opts.realistic:
+        realistic(opts)
+        return
 
     svc = ServiceProcess()
     tmp = Path(tempfile.mkdtemp(prefix="push-bench-"))
@@ -105,7 +120,8 @@ def run(app, svc, opts) -> None:
     from watch.accounts.models import User
     from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus
     from watch.push.models import Delivery
-    from watch.push.sender import PushMessage, encrypt_payload
+    from watch.push.webpush.ece import encrypt_payload
+    from watch.push.webpush.message import PushMessage
     from watch.push.worker import Worker, state
 
     n = opts.devices
@@ -234,6 +250,152 @@ def run(app, svc, opts) -> None:
         sender.close()
         assert all(r.ok for r in results)
         print(f"PushSender.send_many alone: {raw:,.0f} messages/s (the worker reaches {rate / raw:.0%} of it)")
+
+
+SHARES = (("FCM-like", 0.45), ("Apple-like", 0.45), ("Mozilla-like", 0.10))
+
+
+def realistic(opts) -> None:
+    """Three TLS push services answering after opts.rtt; one alert to opts.devices phones and a police contact."""
+    services = [ServiceProcess(tls=True, delay=opts.rtt) for _ in SHARES]
+    tmp = Path(tempfile.mkdtemp(prefix="push-bench-"))
+    bundle = tmp / "test-cas.pem"
+    bundle.write_bytes(b"".join(Path(s.ca_file).read_bytes() for s in services))
+    url = opts.database_url or f"sqlite:///{tmp / 'bench.db'}"
+    app = create_app({
+        "ENV": "testing", "DATABASE_URL": url, "SECRET_KEY": "bench-secret-key-that-is-long-enough",
+        "INSTANCE_PATH": str(tmp / "instance"), "WTF_CSRF_ENABLED": False, "PUSH_WORKER_INPROCESS": False,
+        "PUSH_ALLOW_INSECURE_HOSTS": [s.hostport for s in services], "PUSH_TEST_CA_FILE": str(bundle),
+        "VAPID_SUBJECT": "mailto:trygghet@nykoping.se",
+        "ALERTS_RATE_PER_USER": 10**6, "ALERTS_RATE_PER_AREA": 10**6, "RATELIMIT_ENABLED": False,
+        "PUSH_BATCH_SIZE": opts.batch, "PUSH_PER_HOST_CONCURRENCY": opts.per_host,
+        "PUSH_CONNECTIONS": opts.per_host * len(services),
+    })
+    engine = wdb.engine(app)
+    if url.startswith("postgresql"):
+        SQLModel.metadata.drop_all(engine)
+    SQLModel.metadata.create_all(engine)
+    try:
+        run_realistic(app, services, bundle, opts)
+    finally:
+        for svc in services:
+            svc.stop()
+        if url.startswith("postgresql"):
+            SQLModel.metadata.drop_all(engine)
+
+
+def run_realistic(app, services, bundle: Path, opts) -> None:
+    from watch.accounts.models import User
+    from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus
+    from watch.push.models import PushSubscription
+    from watch.push.worker import Worker, state
+
+    n = opts.devices
+    print(f"realistic: {n:,} devices on three TLS push services answering after {opts.rtt * 1000:.0f} ms "
+          f"({', '.join(f'{name} {share:.0%}' for name, share in SHARES)}), {opts.per_host} requests in flight per "
+          f"service, batches of {opts.batch}; load average {os.getloadavg()[0]:.1f}")
+    with app.app_context():
+        session = wdb.get_session()
+        area = Area(kind=AreaKind.grannsamverkan, name="Storområdet", municipality="Nyköping", geometry=polygon(BOX),
+                    min_lon=BOX[0], min_lat=BOX[1], max_lon=BOX[2], max_lat=BOX[3], status=AreaStatus.active)
+        small = Area(kind=AreaKind.grannsamverkan, name="Lillområdet", municipality="Nyköping", geometry=polygon(SMALL_BOX),
+                     min_lon=SMALL_BOX[0], min_lat=SMALL_BOX[1], max_lon=SMALL_BOX[2], max_lat=SMALL_BOX[3],
+                     status=AreaStatus.active)
+        poster = User(email="postare@example.se", display_name="Postare", password_hash="x")
+        police = User(email="polis@example.se", display_name="Polis Kontakt", password_hash="x", is_police=True)
+        session.add_all([area, small, poster, police])
+        session.commit()
+        session.add_all([AreaMembership(area_id=a.id, user_id=poster.id, role=AreaRole.member) for a in (area, small)]
+                        + [AreaMembership(area_id=area.id, user_id=police.id, role=AreaRole.police)])
+        session.commit()
+        # A running worker has open connections to each push service: an earlier alert in a
+        # small area (20 phones per service) opens them before the measured one.
+        warm = [s for svc in services for s in svc.subscriptions(20)]
+        session.execute(insert(User), [{"email": f"w{i}@example.se", "display_name": f"w {i}", "password_hash": "x",
+                                        "is_admin": False, "is_police": False, "session_version": 1} for i in range(len(warm))])
+        wids = session.execute(select(User.id).where(User.email.like("w%@example.se")).order_by(User.id)).scalars().all()
+        session.execute(insert(AreaMembership), [{"area_id": small.id, "user_id": u, "role": AreaRole.member} for u in wids])
+        session.execute(insert(PushSubscription), [
+            {"user_id": u, "endpoint": s["endpoint"], "p256dh": s["keys"]["p256dh"], "auth": s["keys"]["auth"],
+             "host": "localhost", "label": "Telefon"} for u, s in zip(wids, warm)])
+        session.commit()
+        subs: list[dict] = []
+        for (name, share), svc in zip(SHARES, services):
+            want = round(n * share)
+            while want > 0:
+                got = svc.subscriptions(min(2000, want))
+                subs += got
+                want -= len(got)
+        subs = subs[:n]
+        session.execute(insert(User), [{"email": f"m{i}@example.se", "display_name": f"m {i}", "password_hash": "x",
+                                        "is_admin": False, "is_police": False, "session_version": 1} for i in range(n)])
+        ids = session.execute(select(User.id).where(User.email.like("m%@example.se")).order_by(User.id)).scalars().all()
+        session.execute(insert(AreaMembership), [{"area_id": area.id, "user_id": u, "role": AreaRole.member} for u in ids])
+        police_sub = services[1].subscriptions(1)[0]  # the police contact has an iPhone
+        session.execute(insert(PushSubscription), [
+            {"user_id": u, "endpoint": s["endpoint"], "p256dh": s["keys"]["p256dh"], "auth": s["keys"]["auth"],
+             "host": "localhost", "label": "Telefon"} for u, s in [*zip(ids, subs), (police.id, police_sub)]])
+        session.commit()
+
+        client = app.test_client()
+        with client.session_transaction() as sess:
+            sess["_user_id"], sess["_fresh"] = sessions.start(session, poster), True
+        gc.collect()
+        gc.freeze()
+        worker = Worker(app, name="bench")
+        text = "Inbrott pågår, två personer vid garagen."
+        lon, lat = (SMALL_BOX[0] + SMALL_BOX[2]) / 2, (SMALL_BOX[1] + SMALL_BOX[3]) / 2
+        assert client.post("/api/v1/alerts", json={"category": "burglary", "text": text, "lon": lon, "lat": lat}).status_code == 201
+        worker.drain(60)
+        before = sum(s.stats()["total_received"] for s in services)
+        lon, lat = (BOX[0] + BOX[2]) / 2, (BOX[1] + BOX[3]) / 2
+        start = time.perf_counter()
+        r = client.post("/api/v1/alerts", json={"category": "burglary", "text": "Inbrott pågår, två personer vid garagen.",
+                                                "lon": lon, "lat": lat})
+        answered, answered_wall = time.perf_counter(), time.time()
+        assert r.status_code == 201, r.get_data(as_text=True)
+        cpu = cpu_seconds()
+        worker.drain(300)
+        elapsed = time.perf_counter() - start
+        cpu = cpu_seconds() - cpu
+        worker.close()
+        got = sum(s.stats()["total_received"] for s in services) - before
+        attempts = sum(s.stats()["total_attempts"] for s in services) - before
+        rejections = [x for s in services for x in s.stats()["rejections"]]
+        dupes = sum(c - 1 for svc in services for c in svc.stats()["received"].values() if c > 1)
+        assert got - dupes == n + 1, f"only {got} of {n + 1} accepted"
+        assert not rejections, rejections[:3]
+        police_at = services[1].received_times(police_sub["endpoint"].rsplit("/", 1)[1])[0]
+        print(f"POST answered in {(answered - start) * 1000:.0f} ms; {attempts - got} retried requests, "
+              f"{dupes} pushes accepted twice")
+        print(f"all {n + 1:,} pushes accepted {elapsed:.2f} s after the POST started: {(n + 1) / elapsed:,.0f} messages/s")
+        print(f"police contact's push accepted {(police_at - answered_wall) * 1000:.0f} ms after the POST answered")
+        print(f"worker CPU per message: {cpu / (n + 1) * 1e3:.3f} ms (this process, from the POST's answer until the "
+              f"last push was recorded)")
+
+        # Baseline: pywebpush.webpush() in a sequential loop over a sample, same services and round trip.
+        import requests
+        from cryptography.hazmat.primitives import serialization
+        from py_vapid import Vapid02
+        from pywebpush import webpush
+
+        pem = state(app).vapid.private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                         serialization.NoEncryption())
+        vapid = Vapid02.from_pem(pem)
+        http = requests.Session()
+        http.trust_env = False  # REQUESTS_CA_BUNDLE would replace the test CAs
+        http.verify = str(bundle)
+        sample = subs[:: max(1, n // opts.naive_sample)][: opts.naive_sample]
+        body = json.dumps({"title": "Inbrott i Storområdet", "body": "Inbrott pågår, två personer vid garagen.",
+                           "url": "/alerts/1", "alert_id": 1, "category": "burglary"})
+        t = time.perf_counter()
+        for s in sample:
+            webpush(s, data=body, vapid_private_key=vapid, vapid_claims={"sub": "mailto:trygghet@nykoping.se"}, ttl=3600,
+                    requests_session=http)
+        naive = (time.perf_counter() - t) / len(sample)
+        print(f"naive pywebpush loop: {1 / naive:,.0f} messages/s (timed {len(sample)}, extrapolated: {n:,} would take "
+              f"{naive * n:.0f} s); speed-up {naive * (n + 1) / elapsed:.0f}x")
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -509,6 +509,8 @@ class PushService:
                 return self._control(path[len("/_control/"):], request.query, body)
         elif request.method == "GET" and request.path == "/_control/stats":
             return self._json(self.stats())
+        elif request.method == "GET" and request.path == "/_control/received":
+            return self._json([r.time for r in self.received(request.query.get("sub_id", ""))])
         return web.Response(status=404)
 
     def _broken(self, sub_id: str) -> bytes | None:

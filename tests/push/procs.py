@@ -52,6 +52,12 @@ class ServiceProcess:
         with urllib.request.urlopen(f"{self.origin}/_control/stats", timeout=30, context=self._ssl) as response:
             return json.loads(response.read())
 
+    def received_times(self, sub_id: str) -> list[float]:
+        """time.time() of each accepted push for one subscription."""
+        with urllib.request.urlopen(f"{self.origin}/_control/received?sub_id={sub_id}", timeout=30,
+                                    context=self._ssl) as response:
+            return json.loads(response.read())
+
     def stop(self) -> None:
         """SIGTERM, then wait."""
         if self.proc.poll() is None:
