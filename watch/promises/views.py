@@ -57,7 +57,7 @@ def halves(promise: Promise) -> list[tuple[int, int]]:
 def _public(session, promise: Promise) -> dict:
     recent = publish.entries_between(session, promise, promise.period_start, promise.period_end)[-5:][::-1]
     return {"last_updated": publish.last_updated(session, promise), "halves": halves(promise), "recent": recent,
-            **_context(session, promise)}
+            "map_config": {k: v for k, v in _map_config().items() if k != "existing"}, **_context(session, promise)}
 
 
 # --- public ---------------------------------------------------------------------------------------------------------
@@ -103,11 +103,12 @@ def report(municipality: str, promise_id: int, year: int, half: int):
     if end < promise.period_start or start > promise.period_end:
         abort(404)
     ctx = _context(session, promise)
-    ctx["progress"] = service.progress(session, promise, until=end)
+    as_of = min(end, service.today())
+    ctx["progress"] = service.progress(session, promise, until=as_of)
     ctx["revisions"] = [r for r in ctx["revisions"] if start <= r.revised_on <= end]
     happened = publish.entries_between(session, promise, start, end)
     return render_template("promises/report.html", municipality=municipality, year=year, half=half, start=start, end=end,
-                           happened=happened, **ctx)
+                           as_of=as_of, happened=happened, **ctx)
 
 
 @public_bp.get("/photos/<int:entry_id>")
@@ -191,10 +192,7 @@ def edit(promise_id: int):
     """The editor: the promise, its parties, its activities and its status."""
     session = get_session()
     promise = access.get_promise_for(session, current_user, promise_id)
-    form = PromiseForm(obj=None if request.method == "POST" else promise,
-                       data=None if request.method == "POST" else {
-                           "focus_areas": "\n".join(json.loads(promise.focus_areas)),
-                           "est_week_key": str(promise.est_week_key or "")})
+    form = PromiseForm() if request.method == "POST" else _promise_form(promise)
     form.est_week_key.choices = _week_choices(session, promise.municipality)
     if form.validate_on_submit():
         try:
@@ -207,11 +205,17 @@ def edit(promise_id: int):
     return _editor(session, promise, form=form, status=422 if form.errors else 200)
 
 
+def _promise_form(promise: Promise) -> PromiseForm:
+    """The form filled from the stored promise (focus areas one per line)."""
+    return PromiseForm(data={"title": promise.title, "period_start": promise.period_start, "period_end": promise.period_end,
+                             "problem": promise.problem, "est_week_key": str(promise.est_week_key or ""),
+                             "focus_areas": "\n".join(json.loads(promise.focus_areas)), "scope": promise.scope or ""})
+
+
 def _editor(session, promise: Promise, *, form=None, sig_form=None, act_form=None, status: int = 200):
     choices = _org_choices(session, promise.municipality)
     if form is None:
-        form = PromiseForm(obj=promise, data={"focus_areas": "\n".join(json.loads(promise.focus_areas)),
-                                              "est_week_key": str(promise.est_week_key or "")})
+        form = _promise_form(promise)
         form.est_week_key.choices = _week_choices(session, promise.municipality)
     sig_form = sig_form or SignatoryForm(prefix="s")
     act_form = act_form or ActivityForm(prefix="a")

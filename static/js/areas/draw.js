@@ -97,6 +97,7 @@ function restore() {
   const simple = geometry.type === 'Polygon' && geometry.coordinates.length === 1;
   if (simple) {
     outerRing(geometry).forEach((ll) => addCorner(ll, false));
+    sync(); // the outline first: fitting an empty outline's bounds throws and left the corners unnamed
     map.fitBounds(outline.getBounds(), { padding: [24, 24] });
   } else {
     // Holes or several parts cannot be edited corner by corner: show them; a new drawing replaces them.
