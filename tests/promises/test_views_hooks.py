@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 from sqlalchemy import func
@@ -46,6 +47,7 @@ def test_a_coordinator_writes_a_promise_through_the_pages(client, auth, world):
     assert client.post(f"/promises/manage/{p.id}/status", data={"status": "signed"}).status_code == 302
     assert world.session.get(Promise, p.id).status == "signed"
     html = client.get(f"/promises/manage/{p.id}").get_data(as_text=True)
+    assert re.search(r">\s*Båtsamverkan\r?\nGrannsamverkan</textarea>", html), "focus areas one per line"
     assert "lokalpolisområdeschef" in html and "Trafikkontroller på väg 225" in html and "promise-to-active" in html
 
 
