@@ -121,6 +121,7 @@ def test_edit_page_and_change_log(client, auth, cw):
     auth.as_user(cw["coord"])
     html = client.get(f"/crisis/points/{p.id}/edit", headers={"Accept-Language": "sv"}).get_data(as_text=True)
     assert 'value="Stadsbiblioteket"' in html and "Skapad" in html
+    assert 'value="58,753"' in html and 'id="offers-heat" value="heat" checked' in html  # stored values, Swedish format
     r = client.post(f"/crisis/points/{p.id}/edit", data={"name": "Biblioteket", "lat": "58.753", "lon": "17.005",
                                                          "building_type": "library", "capacity": "0", "organisation_id": "0"})
     assert r.status_code == 422

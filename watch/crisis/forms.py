@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.widgets import TextInput
 from wtforms.validators import Length, NumberRange, Optional
 
 from watch.crisis.models import BUILDING_TYPES, OFFERS
@@ -16,8 +17,9 @@ class PointForm(FlaskForm):
 
     name = StringField(_l("Name"), validators=[Length(max=120)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
-    lat = LocalFloatField(_l("Latitude"), validators=[Optional()])
-    lon = LocalFloatField(_l("Longitude"), validators=[Optional()])
+    # Text, not type="number": a number input cannot show the Swedish decimal comma LocalFloatField writes back.
+    lat = LocalFloatField(_l("Latitude"), validators=[Optional()], widget=TextInput())
+    lon = LocalFloatField(_l("Longitude"), validators=[Optional()], widget=TextInput())
     building_type = SelectField(_l("Kind of building"), choices=list(BUILDING_TYPES.items()))
     offers = Checkboxes(_l("What it can offer"), choices=list(OFFERS.items()), validate_choice=False)
     accessibility = StringField(_l("Accessibility"), validators=[Optional(), Length(max=300)])

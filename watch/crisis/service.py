@@ -73,6 +73,20 @@ def municipalities_with_points(session: Session) -> list[tuple[str, int, int]]:
     return [(m, *counts[m]) for m in sorted(counts, key=municipalities.sort_key)]
 
 
+def centre_of(session: Session, municipality: str) -> list[float] | None:
+    """[lat, lon] to open the map on: the middle of the municipality's points, else of its EST districts, else None."""
+    from watch.est.models import EstDistrict
+
+    points = points_of(session, municipality)
+    if points:
+        return [sum(p.lat for p in points) / len(points), sum(p.lon for p in points) / len(points)]
+    boxes = session.exec(select(EstDistrict.min_lon, EstDistrict.min_lat, EstDistrict.max_lon, EstDistrict.max_lat)
+                         .where(EstDistrict.municipality == municipality)).all()
+    if not boxes:
+        return None
+    return [(min(b[1] for b in boxes) + max(b[3] for b in boxes)) / 2, (min(b[0] for b in boxes) + max(b[2] for b in boxes)) / 2]
+
+
 def nearest(points: list[CrisisPoint], lon: float, lat: float, n: int = MAX_NEAREST) -> list[tuple[float, CrisisPoint]]:
     """The n points nearest to (lon, lat) as the crow flies, nearest first."""
     ranked = sorted(((distance.metres(lon, lat, p.lon, p.lat), p) for p in points), key=lambda x: x[0])

@@ -168,8 +168,9 @@ def new(code: str):
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("crisis.edit", point_id=p.id))
+    centre = service.centre_of(session, muni)
     return render_template("crisis/edit.html", form=form, point=None, municipality=muni, code=_code(muni),
-                           map_config=map_config(), **LABELS), 422 if form.errors or refused else 200
+                           map_config=map_config(**({"center": centre, "zoom": 12} if centre else {})), **LABELS), 422 if form.errors or refused else 200
 
 
 @bp.route("/points/<int:point_id>/edit", methods=["GET", "POST"])
@@ -178,8 +179,7 @@ def edit(point_id: int):
     """Change a point; open or close it; its change log (coordinators)."""
     session = get_session()
     p = service.get_point_for(session, current_user, point_id)
-    form = PointForm(obj=None if request.method == "POST" else p,
-                     data=None if request.method == "POST" else {"offers": split_offers(p.offers), "organisation_id": p.organisation_id or 0})
+    form = _filled(p) if request.method == "GET" else PointForm()
     form.organisation_id.choices = [(0, "–")] + [(o.id, o.name) for o in _orgs(session, p.municipality)]
     refused = False
     if form.validate_on_submit():
@@ -192,6 +192,14 @@ def edit(point_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for("crisis.edit", point_id=p.id))
     return _edit_page(session, p, form, ActivateForm(data={"offered_now": split_offers(p.offers)}), refused)
+
+
+def _filled(p: CrisisPoint) -> PointForm:
+    """The point's form with its stored values (the offers as a list, no organisation as 0)."""
+    form = PointForm(formdata=None, obj=p)
+    form.offers.data = split_offers(p.offers)
+    form.organisation_id.data = p.organisation_id or 0
+    return form
 
 
 def _edit_page(session, p: CrisisPoint, form: PointForm, activate_form: ActivateForm, refused: bool):
@@ -220,7 +228,7 @@ def activate(point_id: int):
             flash(_("%(name)s is open. %(n)s e-mails are on their way.", name=p.name, n=counts["email"]), "success")
             return redirect(url_for("crisis.edit", point_id=p.id))
     p = service.get_point(session, point_id)
-    edit_form = PointForm(obj=p, data={"offers": split_offers(p.offers), "organisation_id": p.organisation_id or 0})
+    edit_form = _filled(p)
     edit_form.organisation_id.choices = [(0, "–")] + [(o.id, o.name) for o in _orgs(session, p.municipality)]
     return _edit_page(session, p, edit_form, form, refused or bool(form.errors))
 
