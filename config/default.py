@@ -230,6 +230,12 @@ GRAFFITI_ESCALATION_CHECK_SECONDS = 300
 GRAFFITI_PHOTO_DIR = None  # default: <instance>/graffiti-photos
 GRAFFITI_RETENTION_DAYS = 3 * 365  # reports (and photos) older than this are purged
 GRAFFITI_RETENTION_CHECK_SECONDS = 3600
+GRAFFITI_DELIVERY_CHECK_SECONDS = 30  # the worker sends queued webhook and Open311 work orders this often
+GRAFFITI_DELIVERY_TIMEOUT_SECONDS = 10.0
+GRAFFITI_DELIVERY_MAX_ATTEMPTS = 10  # then the delivery fails for good (shown on the report)
+GRAFFITI_DELIVERY_BACKOFF_SECONDS = 60.0  # doubled after each failed attempt, at most six hours
+GRAFFITI_DELIVERY_LEASE_SECONDS = 120  # a killed worker's claimed delivery is retried after this
+GRAFFITI_OUTBOUND_ALLOW_LOOPBACK = False  # tests only: lets webhooks and Open311 reach http://127.0.0.1
 
 # --- Boat watch (watch.boats): vaktgång ---
 WATCH_REMINDER_HOURS = 12  # the team gets an e-mail this long before its watch

@@ -6,9 +6,10 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the pages, the GDPR receivers and the periodic tasks."""
     from watch import tasks
-    from watch.graffiti import hooks, lifecycle, models, views  # noqa: F401  (models: tables for the metadata)
+    from watch.graffiti import delivery, hooks, lifecycle, models, views  # noqa: F401  (models: tables for the metadata)
 
     app.register_blueprint(views.bp)
     hooks.connect()
     tasks.register(app, "graffiti-escalation", app.config["GRAFFITI_ESCALATION_CHECK_SECONDS"], lifecycle.escalation_task)
+    tasks.register(app, "graffiti-delivery", app.config["GRAFFITI_DELIVERY_CHECK_SECONDS"], delivery.delivery_task)
     tasks.register(app, "graffiti-retention", app.config["GRAFFITI_RETENTION_CHECK_SECONDS"], hooks.retention_task)

@@ -8,7 +8,7 @@ from wtforms import BooleanField, DateTimeLocalField, FloatField, HiddenField, S
 from wtforms.validators import DataRequired, Length, Optional
 
 from watch.forms import LocalFloatField
-from watch.graffiti.models import OBJECT_TYPES, OWNER_TYPES, STATUSES
+from watch.graffiti.models import CHANNELS, OBJECT_TYPES, OWNER_TYPES, STATUSES
 
 
 class ReportForm(FlaskForm):
@@ -62,4 +62,15 @@ class RuleForm(FlaskForm):
     owner_type = SelectField(_l("Owner"), choices=[("*", _l("Any owner"))] + list(OWNER_TYPES.items()))
     district_id = SelectField(_l("District"), coerce=int, default=0)
     organisation_id = SelectField(_l("Organisation"), coerce=int)
-    address = StringField(_l("Work orders to (e-mail)"), validators=[DataRequired(), Length(max=300)])
+    channel = SelectField(_l("Work orders go by"), choices=list(CHANNELS.items()), default="email")
+    address = StringField(_l("E-mail address (with another channel: a copy)"), validators=[Optional(), Length(max=300)])
+    endpoint = StringField(_l("Webhook URL or Open311 GeoReport v2 address"), validators=[Optional(), Length(max=300)])
+    secret = StringField(_l("Open311 api_key, or webhook secret (empty: one is made)"), validators=[Optional(), Length(max=128)])
+    service_code = StringField(_l("Open311 service_code"), validators=[Optional(), Length(max=60)])
+
+
+class SettingsForm(FlaskForm):
+    """What the municipality publishes and how service targets count."""
+
+    public = BooleanField(_l("Publish graffiti reports (by place; approved photos only; never who reported)"))
+    working_days = BooleanField(_l("Count service targets on working days only (not weekends or public holidays)"))

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from watch import events
 from watch.db import session_scope, utcnow
-from watch.graffiti.models import GraffitiPhoto, GraffitiReport, OwnerZone
+from watch.graffiti.models import GraffitiDelivery, GraffitiPhoto, GraffitiReport, GraffitiUpdate, OwnerZone
 from watch.graffiti.service import remove_files
 
 
@@ -17,6 +17,9 @@ def on_user_deleting(user, session, **_kw) -> None:
     for r in session.exec(select(GraffitiReport).where(GraffitiReport.reporter_id == user.id)).all():
         r.reporter_id, r.client_key = None, None
         session.add(r)
+    for u in session.exec(select(GraffitiUpdate).where(GraffitiUpdate.by_id == user.id)).all():
+        u.by_id = None
+        session.add(u)
     session.flush()
 
 
@@ -40,6 +43,9 @@ def on_organisation_deleting(org, session, **_kw) -> None:
     from watch.graffiti.models import RoutingRule
 
     for rule in session.exec(select(RoutingRule).where(RoutingRule.organisation_id == org.id)).all():
+        for d in session.exec(select(GraffitiDelivery).where(GraffitiDelivery.rule_id == rule.id)).all():
+            d.rule_id = None
+            session.add(d)
         session.delete(rule)
 
 
@@ -55,6 +61,9 @@ def purge(session: Session, *, days: int, now=None) -> int:
         files = [p.filename for p in photos] + [r.after_photo]
         for p in photos:
             session.delete(p)
+        for row in [*session.exec(select(GraffitiDelivery).where(GraffitiDelivery.report_id == r.id)),
+                    *session.exec(select(GraffitiUpdate).where(GraffitiUpdate.report_id == r.id))]:
+            session.delete(row)
         session.flush()
         session.delete(r)
         session.commit()

@@ -18,7 +18,7 @@ from watch.errors import NotFound, ServiceError
 from watch.est.reports.places import districts_containing
 from watch.est.rules.weeks import TZ
 from watch.graffiti import rules
-from watch.graffiti.models import CLOSED, NEXT, OBJECT_TYPES, STATUSES, GraffitiPhoto, GraffitiReport, RoutingRule
+from watch.graffiti.models import CLOSED, NEXT, OBJECT_TYPES, STATUSES, GraffitiPhoto, GraffitiReport, GraffitiUpdate, RoutingRule
 from watch.graffiti.service import photo_dir, remove_files
 from watch.organisations.models import COORDINATOR, Organisation, OrganisationMembership
 
@@ -64,6 +64,56 @@ def set_status(session: Session, *, user, report_id: int, status: str, note: str
         remove_files([photo])
         raise
     return report
+
+
+# A case system's update status (FixMyStreet's servicerequestupdates codes, or ours) → our status; None: a note only.
+REMOTE_STATUSES = {"OPEN": None, "INVESTIGATING": "accepted", "IN_PROGRESS": "accepted", "ACTION_SCHEDULED": "scheduled",
+                   "FIXED": "cleaned", "CLOSED": "closed", "UNABLE_TO_FIX": "closed", "NOT_COUNCILS_RESPONSIBILITY": "not_ours",
+                   "ACCEPTED": "accepted", "SCHEDULED": "scheduled", "CLEANED": "cleaned", "NOT_OURS": "not_ours"}
+
+
+def _reachable(current: str, target: str) -> bool:
+    seen, todo = set(), [current]
+    while todo:
+        for nxt in NEXT.get(todo.pop(), ()):
+            if nxt == target:
+                return True
+            if nxt not in seen and nxt not in ("duplicate", "police_reported"):
+                seen.add(nxt)
+                todo.append(nxt)
+    return False
+
+
+def apply_update(session: Session, *, user, report_id: int, update_id: str, status: str, description: str = "",
+                 now: datetime | None = None) -> tuple[GraffitiReport, bool]:
+    """A case system's update: moves the report forward (skipping steps it did on its side); (report, stored) — a replayed
+    update_id stores nothing again."""
+    report = get_report_for(session, user, report_id, "handle")
+    update_id = (update_id or "").strip()
+    if not 1 <= len(update_id) <= 80:
+        raise ServiceError("update_id_required", _l("update_id is required (at most 80 characters)."), 400, field="update_id")
+    code = (status or "").strip().upper()
+    if code not in REMOTE_STATUSES:
+        raise ServiceError("status_unknown", _l("Unknown status."), 400, field="status")
+    if session.exec(select(GraffitiUpdate).where(GraffitiUpdate.report_id == report.id, GraffitiUpdate.update_id == update_id)).first():
+        return report, False
+    target = REMOTE_STATUSES[code]
+    if target is not None and target != report.status and not _reachable(report.status, target):
+        raise ServiceError("status_step", _l("That status cannot follow the current one."), 409, field="status")
+    now = now or utcnow()
+    description = " ".join((description or "").split())[:500]
+    if target is not None and target != report.status:
+        report.status = target
+        if target == "cleaned":
+            report.cleaned_at = now
+    if description:
+        report.status_note = description
+    report.updated_at = now
+    session.add(report)
+    session.add(GraffitiUpdate(report_id=report.id, update_id=update_id, status=code, description=description,
+                               by_id=getattr(user, "id", None), created_at=now))
+    session.commit()
+    return report, True
 
 
 def set_case_number(session: Session, *, user, report_id: int, case_number: str, now: datetime | None = None) -> GraffitiReport:

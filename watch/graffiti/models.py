@@ -31,8 +31,10 @@ NEXT = {
     "submitted": ("accepted", "duplicate", "not_ours"), "accepted": ("police_reported", "scheduled", "cleaned", "not_ours"),
     "police_reported": ("scheduled", "cleaned"), "scheduled": ("cleaned",), "cleaned": ("closed",), "not_ours": ("forwarded",),
 }
-# Work orders leave by e-mail through the outbox; posting to another Open311 server is not built yet.
-CHANNELS = {"email": _l("E-mail")}
+# Work orders leave by e-mail through the outbox, or are delivered by the worker to a webhook or another
+# GeoReport v2 server (an e-mail copy goes too when the rule has an address).
+CHANNELS = {"email": _l("E-mail"), "webhook": _l("Webhook (signed JSON)"), "open311": _l("Open311 GeoReport v2")}
+DELIVERY_STATES = ("pending", "sent", "failed")
 
 
 class OwnerZone(SQLModel, table=True):
@@ -65,7 +67,10 @@ class RoutingRule(SQLModel, table=True):
     district_id: int | None = Field(default=None, foreign_key="est_districts.id", ondelete="CASCADE")
     organisation_id: int = Field(foreign_key="organisations.id", ondelete="CASCADE")
     channel: str = Field(default="email", max_length=10)
-    address: str = Field(max_length=300)  # where the work order goes (an e-mail address)
+    address: str = Field(default="", max_length=300)  # the work order's e-mail address ("" only with another channel)
+    endpoint: str | None = Field(default=None, max_length=300)  # webhook URL or the GeoReport v2 base URL
+    secret: str | None = Field(default=None, max_length=128)  # webhook HMAC secret, or the Open311 api_key
+    service_code: str | None = Field(default=None, max_length=60)  # the remote Open311 service
 
 
 class GraffitiReport(SQLModel, table=True):
@@ -112,3 +117,48 @@ class GraffitiPhoto(SQLModel, table=True):
     filename: str = Field(max_length=80, unique=True)
     taken_at: datetime | None = None
     approved: bool = Field(default=False)  # public only after a coordinator checked faces and plates
+
+
+class GraffitiDelivery(SQLModel, table=True):
+    """A work order sent by the worker to a webhook or another Open311 server, retried with backoff."""
+
+    __tablename__ = "graffiti_deliveries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="graffiti_reports.id", index=True, ondelete="CASCADE")
+    rule_id: int | None = Field(default=None, foreign_key="graffiti_routing_rules.id", ondelete="SET NULL")
+    channel: str = Field(max_length=10)
+    endpoint: str = Field(max_length=300)
+    status: str = Field(default="pending", max_length=10, index=True)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
+    last_error: str = Field(default="", max_length=300)
+    remote_id: str | None = Field(default=None, max_length=80)  # the other server's service_request_id
+    remote_token: str | None = Field(default=None, max_length=80)
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class GraffitiUpdate(SQLModel, table=True):
+    """A status update a case system posted (servicerequestupdates); update_id makes a replay harmless."""
+
+    __tablename__ = "graffiti_updates"
+    __table_args__ = (UniqueConstraint("report_id", "update_id", name="uq_graffiti_update"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="graffiti_reports.id", index=True, ondelete="CASCADE")
+    update_id: str = Field(max_length=80)
+    status: str = Field(max_length=30)  # as sent (FixMyStreet's codes or ours)
+    description: str = Field(default="", max_length=500)
+    by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class GraffitiSettings(SQLModel, table=True):
+    """A municipality's choices: publish reports (by place, never by person); count targets in working days."""
+
+    __tablename__ = "graffiti_settings"
+
+    municipality: str = Field(primary_key=True, max_length=80)
+    public: bool = Field(default=False)
+    working_days: bool = Field(default=False)  # Monday to Friday except Swedish public holidays

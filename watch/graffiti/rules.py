@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import re
+import secrets
 
 import shapely
 from flask_babel import lazy_gettext as _l
@@ -87,29 +89,69 @@ def add_zone(session: Session, *, user, municipality: str, name: str, owner_type
     return zone
 
 
-def add_rule(session: Session, *, user, municipality: str, organisation_id: int, channel: str, address: str,
-             object_type: str = "*", owner_type: str = "*", district_id: int | None = None) -> RoutingRule:
-    """Add or replace the rule for object type × owner type × district."""
+def _check_endpoint(endpoint: str) -> str:
+    """An https URL whose host is public (loopback and http only where the test setting allows)."""
+    from flask import current_app
+
+    from watch.graffiti import outbound
+
+    endpoint = (endpoint or "").strip()
+    try:
+        scheme, host, port, _path = outbound.check_url(endpoint, allow_loopback=bool(current_app.config["GRAFFITI_OUTBOUND_ALLOW_LOOPBACK"]))
+        outbound.resolve(host, port, allow_loopback=bool(current_app.config["GRAFFITI_OUTBOUND_ALLOW_LOOPBACK"]))
+    except outbound.Refused:
+        raise ServiceError("endpoint_invalid", _l("Give an https address on the public internet."), 422, field="endpoint")
+    except ConnectionError:
+        raise ServiceError("endpoint_unresolved", _l("That host name does not resolve."), 422, field="endpoint")
+    return endpoint
+
+
+def add_rule(session: Session, *, user, municipality: str, organisation_id: int, channel: str, address: str = "",
+             object_type: str = "*", owner_type: str = "*", district_id: int | None = None, endpoint: str = "",
+             secret: str = "", service_code: str = "") -> RoutingRule:
+    """Add or replace the rule for object type × owner type × district.
+
+    E-mail needs an address; a webhook needs its URL (its HMAC secret is made here when none is given); Open311
+    needs the GeoReport v2 base URL, an api_key and a service_code. An address next to another channel gets a copy.
+    """
     require_coordinator(session, user, municipality)
     if object_type != "*" and object_type not in OBJECT_TYPES:
         raise ServiceError("object_type_unknown", _l("Choose what is painted."), 422, field="object_type")
     if owner_type != "*" and owner_type not in OWNER_TYPES:
         raise ServiceError("owner_type_unknown", _l("Choose the kind of owner."), 422, field="owner_type")
     if channel not in CHANNELS:
-        raise ServiceError("channel_unknown", _l("Work orders go by e-mail."), 422, field="channel")
+        raise ServiceError("channel_unknown", _l("Choose e-mail, webhook or Open311."), 422, field="channel")
     org = session.get(Organisation, organisation_id)
     if org is None or org.municipality != municipality:
         raise ServiceError("organisation_unknown", _l("Choose an organisation of the municipality."), 422, field="organisation_id")
-    try:
-        address = check_address(address)
-    except ServiceError as exc:
-        raise ServiceError(exc.code, exc.message, 422, field="address")
+    address = (address or "").strip()
+    if address or channel == "email":
+        try:
+            address = check_address(address)
+        except ServiceError as exc:
+            raise ServiceError(exc.code, exc.message, 422, field="address")
+    secret, service_code = (secret or "").strip(), (service_code or "").strip()
+    if channel == "email":
+        endpoint, secret, service_code = None, None, None
+    else:
+        endpoint = _check_endpoint(endpoint)
+        if channel == "webhook":
+            if secret and not 16 <= len(secret) <= 128:
+                raise ServiceError("secret_length", _l("A webhook secret is 16 to 128 characters (leave it empty to get one)."), 422,
+                                   field="secret")
+            secret, service_code = secret or secrets.token_urlsafe(32), None
+        else:
+            if not 1 <= len(secret) <= 128:
+                raise ServiceError("api_key_required", _l("Enter the api_key the other Open311 server gave you."), 422, field="secret")
+            if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,60}", service_code):
+                raise ServiceError("service_code_required", _l("Enter the other server's service_code."), 422, field="service_code")
     rule = session.exec(select(RoutingRule).where(RoutingRule.municipality == municipality, RoutingRule.object_type == object_type,
                                                   RoutingRule.owner_type == owner_type,
                                                   RoutingRule.district_id == district_id)).first() \
         or RoutingRule(municipality=municipality, object_type=object_type, owner_type=owner_type, district_id=district_id,
                        organisation_id=organisation_id, address=address)
     rule.organisation_id, rule.channel, rule.address = organisation_id, channel, address
+    rule.endpoint, rule.secret, rule.service_code = endpoint, secret, service_code
     session.add(rule)
     session.commit()
     return rule

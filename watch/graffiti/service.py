@@ -19,7 +19,7 @@ from watch.db import utcnow
 from watch.errors import ServiceError
 from watch.est.reports import service as est
 from watch.est.rules.weeks import TZ
-from watch.graffiti import rules
+from watch.graffiti import delivery, rules, targets
 from watch.graffiti.models import CLOSED, OBJECT_TYPES, OWNER_TYPES, GraffitiPhoto, GraffitiReport
 from watch.walks.service import check_point
 
@@ -144,11 +144,12 @@ def submit(session: Session, *, user, data: GraffitiIn, now: datetime | None = N
                        "same_as", 409, candidates=[d.id for d in dups])
     prepared = [(prepare(raw), taken_at(raw)) for raw in data.photos]
     target = int(current_app.config["GRAFFITI_TARGET_HOURS_OFFENSIVE" if data.offensive else "GRAFFITI_TARGET_HOURS"])
+    due_at = targets.due(session, muni, now, target)
     report = GraffitiReport(
         municipality=muni, lon=lon, lat=lat, address=(data.address or "").strip()[:200], object_type=data.object_type,
         owner_type=owner_type, offensive=bool(data.offensive), area_m2=round(area, 1), observed_at=observed,
         description=description, reporter_id=user.id, client_key=key, organisation_id=rule.organisation_id,
-        channel=rule.channel, due_at=now + timedelta(hours=target), created_at=now, updated_at=now)
+        channel=rule.channel, due_at=due_at, created_at=now, updated_at=now)
     written = []
     try:
         session.add(report)
@@ -157,7 +158,9 @@ def submit(session: Session, *, user, data: GraffitiIn, now: datetime | None = N
             (photo_dir() / p.filename).write_bytes(p.data)
             written.append(p.filename)
             session.add(GraffitiPhoto(report_id=report.id, filename=p.filename, taken_at=taken))
-        work_order(session, report, rule.address)
+        if rule.address:
+            work_order(session, report, rule.address)
+        delivery.queue(session, report, rule)
         est_report = _feed_est(session, user, report, now)
         if est_report is not None:
             report.est_report_id = est_report.id

@@ -3,22 +3,25 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlmodel import select
 
+from watch.areas.views import map_config
 from watch.db import get_session, utcnow
 from watch.errors import ServiceError
 from watch.est.models import EstDistrict
 from watch.forms import show_refusal
-from watch.graffiti import lifecycle, rules, service
-from watch.graffiti.forms import CaseNumberForm, ReportForm, RuleForm, StatusForm, ZoneForm
-from watch.graffiti.models import NEXT, OBJECT_TYPES, OWNER_TYPES, STATUSES, GraffitiPhoto, OwnerZone, RoutingRule
+from watch.graffiti import delivery, lifecycle, public, rules, service, targets
+from watch.graffiti.forms import CaseNumberForm, ReportForm, RuleForm, SettingsForm, StatusForm, ZoneForm
+from watch.graffiti.models import CHANNELS, NEXT, OBJECT_TYPES, OWNER_TYPES, STATUSES, GraffitiPhoto, OwnerZone, RoutingRule
 from watch.organisations.models import Organisation
 
 bp = Blueprint("graffiti", __name__, url_prefix="/graffiti")
 LABELS = dict(object_types=OBJECT_TYPES, owner_types=OWNER_TYPES, statuses=STATUSES)
+DELIVERY_LABELS = {"pending": _l("Waiting to be sent"), "sent": _l("Delivered"), "failed": _l("Failed")}
 
 
 def _municipalities(session) -> list[str]:
@@ -68,6 +71,8 @@ def detail(report_id: int):
     form = StatusForm()
     form.status.choices = [(s, STATUSES[s]) for s in NEXT.get(report.status, ())]
     return render_template("graffiti/report.html", report=report, handler=handler, photos=lifecycle.photos_of(session, report.id),
+                           coordinator=rules.is_coordinator(session, current_user, report.municipality),
+                           deliveries=delivery.deliveries_of(session, report.id) if handler else [], delivery_states=DELIVERY_LABELS,
                            status_form=form, case_form=CaseNumberForm(data={"police_case_number": report.police_case_number}),
                            organisation=session.get(Organisation, report.organisation_id) if report.organisation_id else None,
                            **LABELS)
@@ -171,20 +176,28 @@ def setup(municipality: str):
     orgs = list(session.exec(select(Organisation).where(Organisation.municipality == municipality).order_by(Organisation.name)))
     districts = list(session.exec(select(EstDistrict).where(EstDistrict.municipality == municipality).order_by(EstDistrict.name)))
     zone_form, rule_form = ZoneForm(prefix="z"), RuleForm(prefix="r")
+    current = targets.settings(session, municipality)
+    settings_form = SettingsForm(prefix="s", data=None if request.method == "POST" else {
+        "public": current.public, "working_days": current.working_days})
     zone_form.organisation_id.choices = [(0, "–")] + [(o.id, o.name) for o in orgs]
     rule_form.organisation_id.choices = [(o.id, o.name) for o in orgs]
     rule_form.district_id.choices = [(0, _("Whole municipality"))] + [(d.id, d.name) for d in districts]
-    form = zone_form if request.form.get("kind") == "zone" else rule_form
+    form = {"zone": zone_form, "settings": settings_form}.get(request.form.get("kind"), rule_form)
     refused = False
     if request.method == "POST" and form.validate_on_submit():
         try:
-            if form is zone_form:
+            if form is settings_form:
+                public.save_settings(session, user=current_user, municipality=municipality, public=bool(form.public.data),
+                                     working_days=bool(form.working_days.data))
+            elif form is zone_form:
                 rules.add_zone(session, user=current_user, municipality=municipality, name=form.name.data, owner_type=form.owner_type.data,
                                geometry=form.geometry.data, organisation_id=form.organisation_id.data or None)
             else:
                 rules.add_rule(session, user=current_user, municipality=municipality, organisation_id=form.organisation_id.data,
-                               channel="email", address=form.address.data, object_type=form.object_type.data,
-                               owner_type=form.owner_type.data, district_id=form.district_id.data or None)
+                               channel=form.channel.data, address=form.address.data or "", object_type=form.object_type.data,
+                               owner_type=form.owner_type.data, district_id=form.district_id.data or None,
+                               endpoint=form.endpoint.data or "", secret=form.secret.data or "",
+                               service_code=form.service_code.data or "")
         except ServiceError as exc:
             show_refusal(form, exc)
             refused = True
@@ -193,7 +206,41 @@ def setup(municipality: str):
             return redirect(url_for("graffiti.setup", municipality=municipality))
     names = {o.id: o.name for o in orgs}
     return render_template("graffiti/setup.html", municipality=municipality, zone_form=zone_form, rule_form=rule_form, orgs=names,
+                           settings_form=settings_form, channels=CHANNELS, map_config=map_config(),
                            districts={d.id: d.name for d in districts},
                            zones=session.exec(select(OwnerZone).where(OwnerZone.municipality == municipality)).all(),
                            rules=session.exec(select(RoutingRule).where(RoutingRule.municipality == municipality)).all(),
                            **LABELS), 422 if form.errors or refused else 200
+
+
+@bp.post("/photos/<int:photo_id>/approval")
+@login_required
+def approve_photo(photo_id: int):
+    """Let a photo be public (a coordinator checked faces and registration plates), or withdraw that."""
+    session = get_session()
+    photo = public.approve_photo(session, user=current_user, photo_id=photo_id, approved=request.form.get("approved") == "1")
+    flash(_("The photo may be published.") if photo.approved else _("The photo is not published."), "success")
+    return redirect(url_for("graffiti.detail", report_id=photo.report_id))
+
+
+@bp.get("/public/<municipality>")
+def public_page(municipality: str):
+    """The municipality's published graffiti: grid cells, status, m², time to clean; no login, no reporter."""
+    session = get_session()
+    return render_template("graffiti/public.html", municipality=municipality, rows=public.public_reports(session, municipality),
+                           cell_metres=int(public._cell_size()), **LABELS)
+
+
+@bp.get("/public/<municipality>.geojson")
+def public_geojson(municipality: str):
+    """The published graffiti as grid cells (GeoJSON)."""
+    response = jsonify(public.geojson(get_session(), municipality))
+    response.mimetype = "application/geo+json"
+    return response
+
+
+@bp.get("/public/photos/<int:photo_id>")
+def public_photo(photo_id: int):
+    """An approved photo of a published report."""
+    p = public.public_photo(get_session(), photo_id)
+    return send_file(service.photo_dir() / p.filename, mimetype="image/jpeg", max_age=3600)

@@ -195,3 +195,23 @@ def updates(session: Session, user, *, start: datetime | None = None, end: datet
                     "description": " ".join(filter(None, [str(STATUSES[r.status]), r.status_note])), "media_url": ""})
     return out
 
+
+
+def receive_update(session: Session, user, form) -> tuple[dict, bool]:
+    """POST servicerequestupdates: a case system moves one of our graffiti requests; (the update as stored, new?)."""
+    from watch.graffiti import lifecycle
+
+    rid = (form.get("service_request_id") or "").strip()
+    if not re.fullmatch(r"g\d{1,12}", rid):
+        raise Open311Error("request_not_found", "No such service request.", 404)
+    try:
+        report, new = lifecycle.apply_update(session, user=user, report_id=int(rid[1:]), update_id=form.get("update_id") or "",
+                                             status=form.get("status") or "", description=form.get("description") or "")
+    except ServiceError as exc:
+        if exc.code == "graffiti_not_found":
+            raise Open311Error("request_not_found", "No such service request.", 404)
+        raise
+    closed = report.status in GRAFFITI_CLOSED or report.status == "cleaned"
+    return {"update_id": (form.get("update_id") or "").strip(), "service_request_id": rid, "status": "closed" if closed else "open",
+            "updated_datetime": _iso(report.updated_at),
+            "description": " ".join(filter(None, [str(STATUSES[report.status]), report.status_note])), "media_url": ""}, new

@@ -157,3 +157,11 @@ def updates(fmt: str):
     """GET servicerequestupdates (the widely used extension): the current state of each request as an update."""
     rows = service.updates(get_session(), _user(), start=_date("start_date"), end=_date("end_date"))
     return _answer(fmt, "service_request_updates", rows)
+
+
+@bp.post("/servicerequestupdates.<fmt>")
+@_guard
+def receive_update(fmt: str):
+    """POST servicerequestupdates: the owner's case system reports progress (api_key of a handler of the request)."""
+    row, new = service.receive_update(get_session(), _user(), request.form)
+    return _answer(fmt, "service_request_updates", [row], 201 if new else 200)

@@ -5,7 +5,7 @@ import { L, baseMap, fmt, locate, outerRing, readConfig } from './base.js';
 
 const config = readConfig('area-draw-config');
 const msg = config.messages;
-const field = document.getElementById('geometry');
+const field = document.getElementById(config.fieldId || 'geometry');
 const status = document.getElementById('area-draw-status');
 const map = baseMap('area-draw-map', config, { doubleClickZoom: false });
 
