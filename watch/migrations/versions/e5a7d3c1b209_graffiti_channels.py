@@ -1,7 +1,7 @@
 """graffiti: webhook and Open311 channels, deliveries, received updates, municipal settings
 
 Revision ID: e5a7d3c1b209
-Revises: 5a370398e4c6
+Revises: 9eca0b7394a5
 Create Date: 2026-11-30 18:20:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlmodel
 
 
 revision = 'e5a7d3c1b209'
-down_revision = '5a370398e4c6'
+down_revision = '9eca0b7394a5'
 branch_labels = None
 depends_on = None
 
