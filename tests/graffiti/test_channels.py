@@ -192,3 +192,16 @@ def test_the_setup_form_saves_an_open311_rule_and_shows_refusals(gw, app, client
     assert (rule.channel, rule.secret, rule.service_code, rule.address) == ("open311", "nyckel", "klotter", "")
     page = client.get(f"/graffiti/setup/{MUNI}").get_data(as_text=True)
     assert "Open311 GeoReport v2" in page and case_system.base in page
+
+
+def test_production_refuses_the_loopback_setting(tmp_path):
+    from watch import create_app
+    from watch.push.webpush.vapid import generate_vapid_keypair
+    from watch.settings import ConfigError
+
+    cfg = {"ENV": "production", "DATABASE_URL": "sqlite://", "SECRET_KEY": "k" * 40, "INSTANCE_PATH": str(tmp_path),
+           "VAPID_SUBJECT": "mailto:trygghet@nykoping.se", "VAPID_PRIVATE_KEY": generate_vapid_keypair()[0].decode(),
+           "MAIL_DISABLED": True}
+    with pytest.raises(ConfigError, match="GRAFFITI_OUTBOUND_ALLOW_LOOPBACK"):
+        create_app(cfg | {"GRAFFITI_OUTBOUND_ALLOW_LOOPBACK": True})
+    create_app(cfg)
