@@ -121,3 +121,14 @@ def test_the_last_updated_date_follows_progress(client, world):
     service.add_progress(world.session, user=world["coordinator"], activity_id=manual.id,
                          data=service.ProgressIn(entry_on=service.today() - timedelta(days=1), amount=1, text="En kontroll"))
     assert "En kontroll" in client.get("/promises/Nyköping/").get_data(as_text=True)
+
+
+def test_a_revision_shows_its_difference_on_the_public_page(client, world):
+    p, counted, manual = world.signed()
+    data = service.PromiseIn(title="Tryggare bostadsområden och hamnar", period_start=p.period_start, period_end=p.period_end,
+                             problem=p.problem, focus_areas=["Grannsamverkan", "Båtsamverkan"], scope=p.scope)
+    service.update_promise(world.session, user=world["coordinator"], promise_id=p.id, data=data, note="Båtstölder ökar")
+    html = client.get("/promises/Nyköping/").get_data(as_text=True)
+    assert "Reviderat " + service.today().strftime("%Y-%m") in html
+    assert "<del>Tryggare bostadsområden</del>" in html and "<ins>Tryggare bostadsområden och hamnar</ins>" in html
+    assert "Båtstölder ökar" in html and "version 2" in html

@@ -204,3 +204,35 @@ def test_a_photo_is_evidence(world):
     assert e.photo and (photos.photo_dir() / e.photo).exists()
     refused(lambda: entry(world, counted, text="", photo=b"not an image"), "photo_type")
     assert count(world.session, ProgressEntry) == 1
+
+
+def test_changing_an_activity_after_signing_is_a_revision(world):
+    p, counted, manual = world.signed()
+    data = service.ActivityIn(organisation_id=world.orgs["polisen"].id, description=manual.description, indicator="manual",
+                              indicator_label=manual.indicator_label, target=30, due_on=manual.due_on, status="ongoing")
+    service.update_activity(world.session, user=world["coordinator"], activity_id=manual.id, data=data, note="Fler kontroller")
+    (rev,) = service.revisions(world.session, p.id)
+    assert json.loads(rev.changes) == [{"what": "activity_target", "activity": manual.description, "before": "20", "after": "30"}]
+    assert world.session.get(Promise, p.id).status == "revised"
+    # A status change alone is no revision.
+    data.status = "done"
+    service.update_activity(world.session, user=world["coordinator"], activity_id=manual.id, data=data)
+    assert len(service.revisions(world.session, p.id)) == 1
+    # An activity cannot be moved outside the period, and its amounts keep it manual.
+    data.due_on = world.end + timedelta(days=1)
+    refused(lambda: service.update_activity(world.session, user=world["coordinator"], activity_id=manual.id, data=data),
+            "activity_outside_period", "due_on")
+    world.session.rollback()
+    entry(world, manual, amount=2)
+    data.due_on, data.indicator = manual.due_on, "walks_held"
+    refused(lambda: service.update_activity(world.session, user=world["coordinator"], activity_id=manual.id, data=data),
+            "indicator_has_entries", "indicator")
+    world.session.rollback()
+    assert world.session.get(PromiseActivity, manual.id).indicator == "manual"
+
+
+def test_a_completed_promise_is_closed_for_changes(world):
+    p, counted, manual = world.signed()
+    service.set_status(world.session, user=world["coordinator"], promise_id=p.id, status="completed")
+    refused(lambda: world.activity(p), "promise_completed")
+    refused(lambda: entry(world, manual, amount=1), "promise_not_running")
