@@ -19,7 +19,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import aiohttp
 from yarl import URL
@@ -86,7 +86,7 @@ class PushSender:
         self._pid = 0
         self._session: aiohttp.ClientSession | None = None
         self._resolver: client.CheckedResolver | None = None
-        self._routes: dict[str, _Route] = {}
+        self._services: dict[tuple[str, str], tuple[tuple[str, str, int], str]] = {}
         self._connections: asyncio.Semaphore | None = None
         self._breaker_settings = (breaker_threshold, breaker_cooldown, breaker_max_cooldown)
         self._breakers: dict[tuple[str, str, int], CircuitBreaker] = {}
@@ -117,21 +117,16 @@ class PushSender:
         return asyncio.run_coroutine_threadsafe(self._send_all(batch), loop).result()
 
     # -- per message ------------------------------------------------------------------
-    def _route(self, endpoint: str) -> _Route:
-        route = self._routes.get(endpoint)
-        if route is not None:
-            return route
-        parts = urlsplit(endpoint)
-        origin = origin_for_endpoint(endpoint)
+    def _service(self, scheme: str, netloc: str, parts: SplitResult) -> tuple[tuple[str, str, int], str]:
+        """(scheme, host, port) and VAPID audience of one push service, checked once per netloc."""
         host = (parts.hostname or "").lower()
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        port = parts.port or (443 if scheme == "https" else 80)
         hostport = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        if parts.scheme != "https" and hostport not in self._insecure:
+        if scheme != "https" and hostport not in self._insecure:
             raise InvalidSubscription("endpoint_scheme", "endpoint must use https")
         if parts.username is not None or parts.password is not None:
             raise InvalidSubscription("endpoint_userinfo", "endpoint must not contain user info")
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        if not _TARGET.fullmatch(target) or not _VISIBLE.fullmatch(parts.netloc):
+        if not _VISIBLE.fullmatch(netloc):
             raise InvalidSubscription("endpoint_path", "endpoint contains characters not allowed in a URL")
         try:
             literal = ipaddress.ip_address(host)
@@ -140,11 +135,21 @@ class PushSender:
         # No resolver sees an IP-literal host, so the address check runs here.
         if literal is not None and hostport not in self._insecure and is_forbidden_address(literal):
             raise UnsafeAddress(f"{host} is a non-public address")
-        route = _Route((parts.scheme, host, port), origin, URL(endpoint, encoded=True), parts.netloc)
-        if len(self._routes) > 10_000:
-            self._routes.clear()
-        self._routes[endpoint] = route
-        return route
+        service = (scheme, host, port), origin_for_endpoint(f"{scheme}://{netloc}/")
+        if len(self._services) > 1000:
+            self._services.clear()
+        self._services[(scheme, netloc)] = service
+        return service
+
+    def _route(self, endpoint: str) -> _Route:
+        parts = urlsplit(endpoint)
+        service = self._services.get((parts.scheme, parts.netloc))
+        if service is None:
+            service = self._service(parts.scheme, parts.netloc, parts)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        if not _TARGET.fullmatch(target):
+            raise InvalidSubscription("endpoint_path", "endpoint contains characters not allowed in a URL")
+        return _Route(service[0], service[1], URL(endpoint, encoded=True), parts.netloc)
 
     def _prepare(self, message: PushMessage) -> tuple[_Route, dict[str, str], bytes, str] | SendResult:
         """The route, headers and encrypted body, or the reason the message cannot be sent."""
