@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 BODY = os.urandom(230)
 HEADERS = {"TTL": "3600", "Urgency": "high", "Topic": "alert-1", "Content-Encoding": "aes128gcm",
