@@ -60,6 +60,22 @@ def test_a_certificate_for_another_name_is_refused(signer: VapidSigner) -> None:
         assert other.attempts() == 0
 
 
+def test_a_dead_first_address_falls_back_to_the_next(service: PushService, signer: VapidSigner,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: str, port: Any, *a: Any, **kw: Any) -> Any:
+        # localhost first "resolves" to a documentation address nobody answers on (RFC 5737).
+        if host == "localhost":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("192.0.2.1", int(port))),
+                    *real("127.0.0.1", port, *a, **kw)]
+        return real(host, port, *a, **kw)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    with PushSender(signer, allow_insecure_hosts=[service.hostport], ca_file=service.ca_file, timeout=60) as sender:
+        assert sender.send(message(service.new_subscription())).ok  # happy eyeballs moved on to 127.0.0.1
+
+
 # -- egress proxy -------------------------------------------------------------------------
 class ConnectProxy:
     """A minimal HTTP CONNECT proxy on loopback that records the tunnels asked for."""
