@@ -81,6 +81,7 @@ def parse_bbox(text: str | None):
 def outline_change_out(change: AreaOutlineChange, area: Area) -> OutlineChangeOut:
     """A proposed outline for the API."""
     return OutlineChangeOut(id=change.id, area_id=area.id, area_name=area.name, status=change.status,
+                            outline_changed=change.outline_changed, municipality=change.municipality,
                             geometry=jsonlib.loads(change.geometry), area_m2=change.area_m2,
                             bbox=[change.min_lon, change.min_lat, change.max_lon, change.max_lat],
                             proposed_at=change.proposed_at, decided_at=change.decided_at, reason=change.reason)
@@ -90,10 +91,10 @@ def _one(area: Area) -> AreaFeature:
     session = get_session()
     m = membership_of(session, current_user, area.id)
     data = jsonlib.loads(geojson.dumps(feature(area, AreaRole(m.role) if m else None)))
-    if any(allowed(session, current_user, area, need, membership=m) for need in ("edit", "approve")):
-        change = outline.latest_change(session, area.id)
-        if change is not None:
-            data["properties"]["outline_change"] = outline_change_out(change, area).model_dump(mode="json")
+    change = outline.latest_change(session, area.id)
+    if change is not None and (any(allowed(session, current_user, area, need, membership=m) for need in ("edit", "approve"))
+                               or outline.may_decide(session, current_user, area, change)):
+        data["properties"]["outline_change"] = outline_change_out(change, area).model_dump(mode="json")
     return AreaFeature.model_validate(data)
 
 
@@ -130,7 +131,8 @@ def get_area(area_id: int):
                                              HTTP_409=Error, HTTP_422=Error), tags=TAGS)
 def update_area(area_id: int, json: AreaPatch):
     """Change an area (contacts, police, admins). A contact's new outline for an active area waits for
-    the police: see properties.outline_change; the old outline holds until approved."""
+    the police, and a new municipality for that municipality's police or an admin: see
+    properties.outline_change; the old outline and municipality hold until approved."""
     area = registration.update_area(get_session(), current_user, area_id, name=json.name, description=json.description,
                                     municipality=json.municipality, geometry_data=json.geometry)
     return _one(area)

@@ -49,14 +49,14 @@ def remove_police(area_id: int, user_id: int):
 @bp.get("/outline-changes")
 @spec.validate(resp=Response(HTTP_200=OutlineChangeList, HTTP_401=Error), tags=TAGS)
 def outline_queue():
-    """New outlines of active areas waiting for this police user's (or admin's) decision."""
+    """New outlines and municipality moves of active areas waiting for this police user's (or admin's) decision."""
     return OutlineChangeList(items=[outline_change_out(c, a) for a, c in outline.change_queue(get_session(), current_user)])
 
 
 @bp.get("/<int:area_id>/outline-change")
 @spec.validate(resp=Response(HTTP_200=OutlineChangeOut, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error), tags=TAGS)
 def get_outline_change(area_id: int):
-    """The new outline waiting for approval (those who edit or approve the area)."""
+    """The new outline or municipality waiting for approval (those who edit the area or decide on it)."""
     area, change = outline.pending_for(get_session(), current_user, area_id)
     return outline_change_out(change, area)
 
@@ -65,7 +65,8 @@ def get_outline_change(area_id: int):
 @spec.validate(resp=Response(HTTP_200=AreaFeature, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error, HTTP_409=Error,
                              HTTP_422=Error), tags=TAGS)
 def approve_outline(area_id: int):
-    """Approve the new outline: it replaces the old one at once (police of the municipality, admins)."""
+    """Approve the proposal: the outline and/or municipality change at once (police of the municipality, or
+    of the new one for a move; admins)."""
     return _one(outline.approve_change(get_session(), current_user, area_id))
 
 

@@ -53,7 +53,8 @@ def on_user_export(user, session, data, **_):
         for a in session.exec(select(Area).where(Area.created_by_id == user.id))
     ]
     data["area_outlines_proposed"] = [
-        {"area_id": c.area_id, "status": c.status.value, "proposed_at": c.proposed_at.isoformat(), "reason": c.reason}
+        {"area_id": c.area_id, "municipality": c.municipality, "status": c.status.value, "proposed_at": c.proposed_at.isoformat(),
+         "reason": c.reason}
         for c in session.exec(select(AreaOutlineChange).where(AreaOutlineChange.proposed_by_id == user.id))
     ]
     data["households_entered"] = [

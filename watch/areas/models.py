@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import Enum
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Text, UniqueConstraint, true
 from sqlmodel import Field, SQLModel
 
 from watch.db import utcnow
@@ -158,9 +158,12 @@ class OutlineChangeStatus(str, Enum):
 
 
 class AreaOutlineChange(SQLModel, table=True):
-    """A new outline proposed for an active area; the old one holds until the police approve.
+    """A new outline and/or municipality proposed for an active area; the old ones hold until the police decide.
 
-    At most one is pending per area: a newer proposal replaces the pending one.
+    At most one is pending per area: a newer proposal replaces (or adds to) the
+    pending one. A move to another municipality is decided by that
+    municipality's police (or an admin); `outline_changed` is false when only
+    the municipality changes (the geometry is then a copy of the current one).
     """
 
     __tablename__ = "area_outline_changes"
@@ -173,6 +176,8 @@ class AreaOutlineChange(SQLModel, table=True):
     max_lon: float
     max_lat: float
     area_m2: float | None = None
+    outline_changed: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    municipality: str | None = Field(default=None, max_length=80)
     status: OutlineChangeStatus = Field(default=OutlineChangeStatus.pending, index=True)
     proposed_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     proposed_at: datetime = Field(default_factory=utcnow)

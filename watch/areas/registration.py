@@ -83,6 +83,8 @@ def update_area(session: Session, user, area_id: int, *, name: str | None = None
 
     A new outline for an active area, drawn by a contact representative, waits
     for a police contact (watch.areas.outline); the old outline holds until then.
+    A new municipality for an active area waits for that municipality's police
+    (or an admin); access follows the old one until then.
     """
     area = get_area_for(session, user, area_id, need="edit")
     if area.status in (AreaStatus.archived, AreaStatus.rejected):
@@ -92,7 +94,12 @@ def update_area(session: Session, user, area_id: int, *, name: str | None = None
     if description is not None:
         area.description = _text(description, field="description", max_len=4000, required=False)
     if municipality is not None:
-        area.municipality = municipalities.check(municipality)
+        municipality = municipalities.check(municipality)
+        if area.status == AreaStatus.active and not user.is_admin:
+            # The police of the new municipality would gain the area's register: they (or an admin) decide.
+            outline.propose(session, user, area, municipality=municipality)
+        else:
+            area.municipality = municipality
     if geometry_data is not None:
         checked = _geometry(geometry_data)
         if area.status == AreaStatus.active and not allowed(session, user, area, "approve"):

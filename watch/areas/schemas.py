@@ -58,12 +58,15 @@ class RoleIn(BaseModel):
 
 
 class OutlineChangeOut(BaseModel):
-    """A new outline proposed for an active area, and how the police decided."""
+    """A new outline and/or municipality proposed for an active area, and how the police decided."""
 
     id: int
     area_id: int
     area_name: str
     status: OutlineChangeStatus
+    outline_changed: bool
+    # The municipality the area would move to (decided by its police or an admin); null: it stays.
+    municipality: str | None
     geometry: dict[str, Any]
     bbox: list[float]
     area_m2: float | None

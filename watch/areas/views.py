@@ -110,8 +110,12 @@ def detail(area_id: int):
     if police.can_manage(current_user, area) and area.status in (AreaStatus.pending, AreaStatus.active):
         police_form = PoliceContactForm()
         police_form.user_id.choices = [(u.id, u.display_name) for u in police.candidates(session, current_user, area.id)]
-    change = outline.latest_change(session, area.id) if can["edit"] or can["approve"] else None
-    config = map_config(geometry=area.geometry, proposed=change.geometry if change and change.status == OutlineChangeStatus.pending else None)
+    change = outline.latest_change(session, area.id)
+    can["decide"] = bool(change and change.status == OutlineChangeStatus.pending and outline.may_decide(session, current_user, area, change))
+    if not (can["edit"] or can["approve"] or can["decide"]):
+        change = None
+    proposed = change and change.status == OutlineChangeStatus.pending and change.outline_changed
+    config = map_config(geometry=area.geometry, proposed=change.geometry if proposed else None)
     return render_template(
         "areas/detail.html", area=area, membership=m, role=AreaRole(m.role) if m else None, can=can,
         police_people=police_people, police_form=police_form, can_manage_police=police_form is not None,
@@ -130,8 +134,11 @@ def edit(area_id: int):
     session = get_session()
     area = get_area_for(session, current_user, area_id, need="edit")
     form = AreaEditForm(obj=area if request.method == "GET" else None)
+    pending = outline.pending_change(session, area.id)
     if request.method == "GET":
         form.geometry.data = ""
+        if pending is not None and pending.municipality:
+            form.municipality.data = pending.municipality  # what the contact asked for; choosing the old one takes it back
     if form.validate_on_submit():
         try:
             data = _geometry_input(form)
@@ -140,15 +147,20 @@ def edit(area_id: int):
         except ServiceError as exc:
             show_refusal(form, exc)
         else:
-            if data is not None and outline.pending_change(session, area.id) is not None:
+            pending = outline.pending_change(session, area.id)
+            if pending is not None and pending.municipality and pending.proposed_by_id == current_user.id:
+                flash(_("The area is saved. The move to %(new)s waits for approval by the police of %(new)s; until then the area stays with %(old)s.",
+                        new=pending.municipality, old=area.municipality), "success")
+            elif data is not None and pending is not None:
                 flash(_("The area is saved. The new outline waits for approval by the police; until then the area keeps its current outline."), "success")
             else:
                 flash(_("The area is saved."), "success")
             return redirect(url_for("areas.detail", area_id=area.id))
     status = 422 if form.errors else 200
     needs_approval = area.status == AreaStatus.active and not allowed(session, current_user, area, "approve")
-    return render_template("areas/edit.html", form=form, area=area, needs_approval=needs_approval,
-                           pending_change=outline.pending_change(session, area.id),
+    move_needs_approval = area.status == AreaStatus.active and not current_user.is_admin
+    return render_template("areas/edit.html", form=form, area=area, needs_approval=needs_approval, move_needs_approval=move_needs_approval,
+                           pending_change=pending,
                            map_config=map_config(existing=area.geometry)), status
 
 
