@@ -15,7 +15,7 @@ from watch import events
 from watch.alerts import photos as photo_store
 from watch.alerts import person as person_rule
 from watch.alerts import validate
-from watch.alerts.areas import active_areas
+from watch.alerts.areas import active_areas, area_centre
 from watch.areas.service import areas_containing, distance_to_area_m, user_area_roles
 from watch.alerts.models import Alert, AlertArea, AlertPhoto, Category, IdempotencyKey
 from watch.areas.models import AreaRole
@@ -122,6 +122,12 @@ def post_alert(
         raise Forbidden("information_not_allowed", _l("Only police, contact representatives and admins may post information."))
     text = validate.text(person_rule.check(category, text, person))
     observed_at = validate.observed(observed_at)
+    area_id = validate.area_id(area_id)
+    if area_id is not None and (lon in (None, "") or lat in (None, "")):
+        # No position (a form without JavaScript, or any client): the chosen area's centre stands in.
+        found = active_areas(session, {area_id})
+        if found:
+            lon, lat = area_centre(found[0])
     lon, lat = validate.coordinate(lon, lat)
     registration = validate.registration(registration)
     boat_id, engine_id = theft.check_pick(session, user, category=category, boat_id=boat_id, engine_id=engine_id)

@@ -55,6 +55,19 @@ def coordinate(lon, lat) -> tuple[float, float]:
     return lon, lat
 
 
+def area_id(value) -> int | None:
+    """The chosen area's id (a form sends text), or None when none was chosen."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = int(str(value).strip()) if not isinstance(value, bool) else None
+    except ValueError:
+        number = None
+    if number is None or not 0 < number <= 2**31 - 1:
+        raise invalid("area_not_allowed", _l("You cannot post in that area."), "area_id")
+    return number
+
+
 def observed(value: datetime | None) -> datetime:
     """When it was seen: default now; not in the future (beyond a small skew) nor too long ago."""
     now = utcnow()

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from watch.alerts import lifecycle, photos as photo_store, present, query, service
 from watch.alerts.access import STAFF, get_alert_for
-from watch.alerts.areas import active_areas, area_centre
+from watch.alerts.areas import active_areas
 from watch.areas.service import map_view, user_area_roles
 from watch.alerts.forms import STATUS_FILTERS, AlertForm, CloseForm, FilterForm, HideForm, UpdateForm
 from watch.areas.models import AreaRole
@@ -72,16 +72,10 @@ def new():
         form.prefill(request.args)
     if request.method == "POST":
         try:
-            area_id = int(form.area_id.data) if form.area_id.data else None
-            lon, lat = form.lon.data, form.lat.data
-            if not (lon and lat) and area_id is not None:
-                # No position from the script: the chosen area's centre stands in.
-                chosen = [a for a in areas if a.id == area_id]
-                if chosen:
-                    lon, lat = area_centre(chosen[0])
+            # Without a position from the script, the service puts the alert at the chosen area's centre.
             alert, _created = service.post_alert(
-                session, current_user, category=form.category.data, text=form.text.data, lon=lon, lat=lat,
-                observed_at=_local_time(request.form.get("observed_at")), area_id=area_id,
+                session, current_user, category=form.category.data, text=form.text.data, lon=form.lon.data, lat=form.lat.data,
+                observed_at=_local_time(request.form.get("observed_at")), area_id=form.area_id.data or None,
                 registration=form.registration.data, boat_id=form.boat_id.data or None,
                 engine_id=form.engine_id.data or None, photos=_uploads("photos"),
                 person=form.person(),

@@ -41,6 +41,8 @@ def _kind(kind) -> AreaKind:
 
 
 def _geometry(geom) -> geometry.CheckedGeometry:
+    if geom is None or (isinstance(geom, (str, bytes)) and not geom.strip()):
+        raise ServiceError("geometry_missing", _l("Draw the area on the map (at least 3 corners) or upload a GeoJSON file."), 422, field="geometry")
     if isinstance(geom, (str, bytes)):
         geom = geometry.parse_text(geom)
     return geometry.check(geom)

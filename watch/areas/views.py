@@ -71,8 +71,6 @@ def new():
     if form.validate_on_submit():
         try:
             data = _geometry_input(form)
-            if data is None:
-                raise ServiceError("geometry_missing", _("Draw the area on the map (at least 3 corners) or upload a GeoJSON file."), 422, field="geometry")
             area = registration.create_area(get_session(), current_user, kind=form.kind.data, name=form.name.data,
                                             municipality=form.municipality.data, description=form.description.data or "",
                                             geometry_data=data)

@@ -106,11 +106,14 @@ def plan(session: Session, *, user, data: WalkIn) -> Walk:
         raise _bad("duration_invalid", _l("A walk lasts 15 to 600 minutes."), "duration_minutes")
     if data.starts_at is None:
         raise _bad("starts_at_missing", _l("Give the date and time."), "starts_at")
+    meeting_point = (data.meeting_point or "").strip()
+    if len(meeting_point) > 200:  # refused, not cut: the form said so and every caller must too
+        raise _bad("meeting_point_too_long", _l("The meeting point can be at most %(n)d characters.", n=200), "meeting_point")
     starts = (data.starts_at if data.starts_at.tzinfo else data.starts_at.replace(tzinfo=TZ)).replace(second=0, microsecond=0)
     route = check_route(session, org.municipality, data.route)
     invited = _check_invited(session, org.municipality, data.invited)
     walk = Walk(municipality=org.municipality, name=name, route=route, starts_at=starts, light=data.light,
-                duration_minutes=int(data.duration_minutes), meeting_point=(data.meeting_point or "").strip()[:200],
+                duration_minutes=int(data.duration_minutes), meeting_point=meeting_point,
                 organiser_id=org.id, created_by_id=getattr(user, "id", None))
     session.add(walk)
     session.flush()
