@@ -1,7 +1,7 @@
 """areas: a move to another municipality is proposed like a new outline
 
 Revision ID: e41a7c2d9b10
-Revises: 9eca0b7394a5
+Revises: e5a7d3c1b209
 Create Date: 2026-11-30 18:30:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlmodel
 
 
 revision = 'e41a7c2d9b10'
-down_revision = '9eca0b7394a5'
+down_revision = 'e5a7d3c1b209'
 branch_labels = None
 depends_on = None
 
