@@ -248,6 +248,14 @@ TRAINING_REMINDER_CHECK_SECONDS = 900
 TRAINING_RETENTION_DAYS = 3 * 365  # sessions and their registrations are deleted after this (training dates stay on the areas)
 TRAINING_RETENTION_CHECK_SECONDS = 3600
 
+# --- Night walks (watch.nightwalks): nattvandring ---
+NIGHTWALKS_MIN_AGE = 18  # walkers are adults: a birth year that makes someone younger this year is refused
+NIGHTWALKS_WARN_HOURS = 24  # an understaffed shift starting within this is reported to its group (once per shift)
+NIGHTWALKS_WARN_CHECK_SECONDS = 900
+NIGHTWALKS_CHECKIN_EARLY_MINUTES = 60  # check-in at the meeting point opens this long before the shift
+NIGHTWALKS_RETENTION_DAYS = 3 * 365  # shifts (sign-ups, check-ins, debriefs) older than this are purged; grant reports need three years
+NIGHTWALKS_RETENTION_CHECK_SECONDS = 3600
+
 # --- Access log (watch/audit): who viewed alerts, photos, rosters, boat registers ---
 AUDIT_RETENTION_DAYS = 2 * 365  # access records older than this are deleted
 AUDIT_RETENTION_CHECK_SECONDS = 3600

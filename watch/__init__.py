@@ -26,6 +26,7 @@ DOMAINS = (
     "watch.graffiti",
     "watch.open311",
     "watch.training",
+    "watch.nightwalks",
     "watch.audit",
     "watch.promises",
     "watch.crisis",

@@ -40,3 +40,9 @@ alert_closed = signals.signal("alert-closed")
 #: area or a changed role; flushed); kwargs: session. The training domain gives
 #: it the person's latest training date from attended sessions.
 contact_appointed = signals.signal("contact-appointed")
+
+#: sender: the user id whose personal calendar feed (watch.training.calendar,
+#: behind their secret CalendarKey) is being built; kwargs: session, calendar
+#: (an icalendar.Calendar). Domains with dated things of that person (night-walk
+#: shifts...) add their VEVENTs; receivers only read the session.
+personal_calendar = signals.signal("personal-calendar")

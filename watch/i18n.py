@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 TRANSLATIONS = HERE / "translations"
 BABEL_CFG = ROOT / "babel.cfg"
-CATALOGUES = ("core", "accounts", "areas", "alerts", "push", "pwa", "organisations", "mail", "boats", "est", "walks", "graffiti", "training", "audit", "promises", "crisis")
+CATALOGUES = ("core", "accounts", "areas", "alerts", "push", "pwa", "organisations", "mail", "boats", "est", "walks", "graffiti", "training", "audit", "promises", "crisis", "nightwalks")
 LOCALES = ("sv", "en")
 # Beyond pybabel's defaults (_, gettext, ngettext, ...): the lazy forms the code uses.
 KEYWORDS = ("_l", "lazy_gettext", "lazy_ngettext:1,2")

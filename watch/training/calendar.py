@@ -1,5 +1,9 @@
 """iCalendar feeds of training sessions: per municipality (public) and per person (secret, resettable URL).
 
+The personal feed is the person's one calendar: other domains add their dated
+things to it (night-walk shifts) through the events.personal_calendar signal,
+and the same CalendarKey opens their group feeds.
+
 UIDs are stable (the session id and the site's host), SEQUENCE counts changes
 and a cancelled session stays in the feed as STATUS:CANCELLED, so calendar apps
 update their copy instead of duplicating it.
@@ -14,7 +18,7 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlmodel import Session, select
 
-from watch import mail
+from watch import events, mail
 from watch.training.models import KIND_LABELS, CalendarKey, RegistrationStatus, TrainingRegistration, TrainingSession
 from watch.training.service import aware
 
@@ -67,14 +71,15 @@ def municipality_feed(session: Session, municipality: str) -> bytes:
 
 
 def personal_feed(session: Session, user_id: int) -> bytes:
-    """The sessions the user registered for (or waits for)."""
-    cal = _calendar(_("My training"))
+    """The sessions the user registered for (or waits for), and what other domains add (night-walk shifts)."""
+    cal = _calendar(_("My calendar"))
     rows = session.exec(select(TrainingSession, TrainingRegistration)
                         .join(TrainingRegistration, TrainingRegistration.session_id == TrainingSession.id)
                         .where(TrainingRegistration.user_id == user_id, TrainingRegistration.status != RegistrationStatus.cancelled)
                         .order_by(TrainingSession.starts_at)).all()
     for ts, reg in rows:
         cal.add_component(_event(ts, waiting=reg.status == RegistrationStatus.waiting))
+    events.personal_calendar.send(user_id, session=session, calendar=cal)
     return cal.to_ical()
 
 

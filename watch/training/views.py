@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from watch.db import get_session
 from watch.errors import ServiceError
 from watch.forms import show_refusal
+from watch.security import safe_next
 from watch.training import calendar, register as contact_register, service
 from watch.training.access import can_organise, get_session_for, is_trainer
 from watch.training.forms import PlainForm, SessionForm
@@ -199,4 +200,5 @@ def calendar_key():
         calendar.key_of(get_session(), current_user, reset=reset)
         if reset:
             flash(_("Your calendar has a new address. The old one no longer works."), "success")
-    return redirect(url_for(".index", _anchor="calendar"))
+    back = safe_next(request.form.get("next"))  # the night-walk page shows the same personal calendar
+    return redirect((back + "#calendar") if back else url_for(".index", _anchor="calendar"))
