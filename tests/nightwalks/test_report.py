@@ -64,3 +64,18 @@ def test_report_is_for_leaders_and_organisers(client, auth, session, group, make
     auth.as_user(make_walker(group, leader=True))
     assert client.get(f"/nightwalks/groups/{group.id}/report?month=2026-13").status_code == 400
     assert client.get(f"/nightwalks/groups/{group.id}/report").status_code == 200
+
+
+def test_night_walks_held_is_a_promise_indicator(session, group, make_walker, make_shift):
+    from datetime import date
+
+    from watch.promises import indicators
+
+    a, b = make_walker(group, trained=True), make_walker(group)
+    _walk(session, make_shift(group), [a, b], when=datetime(2026, 10, 2, 19, tzinfo=TZ), adults=2, hours=5)
+    _walk(session, make_shift(group), [a, b], when=datetime(2026, 12, 31, 23, 30, tzinfo=TZ), adults=2, hours=5)
+    make_shift(group)  # planned, no debrief: not held
+    assert "nightwalks_held" in indicators.REGISTRY
+    assert indicators.counted(session, "nightwalks_held", group.municipality, date(2026, 10, 1), date(2026, 12, 31)) == 2
+    assert indicators.counted(session, "nightwalks_held", group.municipality, date(2026, 10, 3), date(2026, 12, 30)) == 0
+    assert indicators.counted(session, "nightwalks_held", "Trosa", date(2026, 1, 1), date(2026, 12, 31)) == 0

@@ -19,7 +19,7 @@ def inside(day=date(2025, 6, 1)) -> datetime:
 
 
 def test_the_registry_names_every_counted_kind():
-    assert set(indicators.REGISTRY) == {"new_areas", "trained_contacts", "walks_held", "measures_done", "graffiti_on_time"}
+    assert set(indicators.REGISTRY) == {"new_areas", "trained_contacts", "walks_held", "measures_done", "graffiti_on_time", "nightwalks_held"}
 
 
 def test_new_areas_counts_approvals_in_the_period_and_municipality(session, make_area):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlmodel import Session, select
@@ -63,3 +63,17 @@ def to_csv(report: dict) -> str:
     w.writerow([_("Total: %(n)d walks", n=report["walks"]), report["adults"], "", num(report["volunteer_hours"]),
                 *report["events"].values(), report["followups"]])
     return out.getvalue()
+
+
+def walks_held(session: Session, municipality: str, start: date, end: date) -> int:
+    """Night walks held in the municipality in the period (local dates, both included): shifts with a debrief.
+    The citizens' promises count this (watch.promises.indicators, 'nightwalks_held')."""
+    from sqlalchemy import func
+
+    lo = datetime.combine(start, datetime.min.time(), TZ)
+    hi = datetime.combine(end, datetime.min.time(), TZ) + timedelta(days=1)
+    return int(session.exec(select(func.count()).select_from(NightShift)
+                            .join(ShiftDebrief, ShiftDebrief.shift_id == NightShift.id)
+                            .join(NightWalkGroup, NightWalkGroup.id == NightShift.group_id)
+                            .where(NightWalkGroup.municipality == municipality, NightShift.starts_at >= lo,
+                                   NightShift.starts_at < hi)).one() or 0)

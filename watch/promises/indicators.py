@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from watch.areas.models import Area, AreaMembership, AreaRole, AreaStatus
 from watch.est.rules.weeks import TZ
 from watch.graffiti.models import GraffitiReport
+from watch.nightwalks.report import walks_held as nightwalks_held
 from watch.walks.models import STATUSES as WALK_STATUSES
 from watch.walks.models import Measure, Walk
 
@@ -90,6 +91,7 @@ REGISTRY: dict[str, Indicator] = {i.kind: i for i in (
     Indicator("walks_held", _l("Safety walks held"), walks_held),
     Indicator("measures_done", _l("Safety-walk measures done"), measures_done),
     Indicator("graffiti_on_time", _l("Graffiti cleaned within the target time"), graffiti_on_time),
+    Indicator("nightwalks_held", _l("Night walks held"), nightwalks_held),
 )}
 
 
