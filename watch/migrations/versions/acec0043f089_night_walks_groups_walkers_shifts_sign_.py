@@ -1,7 +1,7 @@
 """night walks: groups, walkers, shifts, sign-ups with check-in, debriefs
 
 Revision ID: acec0043f089
-Revises: e5a7d3c1b209
+Revises: e41a7c2d9b10
 Create Date: 2026-11-30 18:17:27.128413
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlmodel
 
 
 revision = 'acec0043f089'
-down_revision = 'e5a7d3c1b209'
+down_revision = 'e41a7c2d9b10'
 branch_labels = None
 depends_on = None
 
