@@ -8,6 +8,7 @@ at /api/v1/openapi.json.
 """
 from __future__ import annotations
 
+import copy
 import json
 
 from flask import Blueprint, Flask, jsonify
@@ -79,10 +80,51 @@ def require_login():
     return None
 
 
+UNSAFE = {"post", "put", "patch", "delete"}
+# Answers any route can give besides its own: who is asking (a bad token is 401 everywhere),
+# CSRF for cookie requests that change something, the body limit, and a bad id or query.
+GENERAL_ERRORS = {
+    "401": "Not logged in, or the API token is invalid or revoked (code unauthorized or token_invalid).",
+    "400": "A request with the session cookie but without a valid X-CSRFToken header (code csrf_failed); "
+           "token requests never get it.",
+    "413": "The request body is larger than the server accepts (code too_large).",
+    "422": "The request does not validate (code validation_error, details per field) or a rule refuses it.",
+}
+
+
+def document() -> dict:
+    """spectree's document with the error answers every route really gives, all in the one envelope."""
+    doc = copy.deepcopy(spec.spec)
+    error_ref = next(({"$ref": f"#/components/schemas/{name}"} for name in doc.get("components", {}).get("schemas", {})
+                      if name.split(".")[0] == "Error"), None)
+    if error_ref is None:
+        return doc
+    for path, item in doc.get("paths", {}).items():
+        for method, op in item.items():
+            if method not in UNSAFE | {"get"} or path in ("/api/v1/openapi.json", "/api/v1/"):
+                continue
+            wanted = ["401"]
+            if method in UNSAFE:
+                wanted.append("400")
+            if "requestBody" in op:
+                wanted.append("413")
+            if "requestBody" in op or op.get("parameters"):
+                wanted.append("422")
+            responses = op.setdefault("responses", {})
+            for status in wanted:
+                responses.setdefault(status, {"description": GENERAL_ERRORS[status],
+                                              "content": {"application/json": {"schema": error_ref}}})
+            for status, answer in responses.items():
+                if status.startswith(("4", "5")):
+                    # spectree would describe its own validation body; the app rewrites it into the envelope.
+                    answer["content"] = {"application/json": {"schema": error_ref}}
+    return doc
+
+
 @bp.get("/openapi.json")
 def openapi():
     """The OpenAPI 3 document of this API."""
-    return jsonify(spec.spec)
+    return jsonify(document())
 
 
 @bp.get("/")

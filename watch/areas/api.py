@@ -110,7 +110,7 @@ def list_areas(query: AreaQuery):
 
 
 @bp.post("")
-@spec.validate(json=AreaIn, resp=Response(HTTP_201=AreaFeature, HTTP_401=Error, HTTP_413=Error, HTTP_422=Error), tags=TAGS)
+@spec.validate(json=AreaIn, resp=Response(HTTP_201=AreaFeature, HTTP_401=Error, HTTP_403=Error, HTTP_413=Error, HTTP_422=Error), tags=TAGS)
 def create_area(json: AreaIn):
     """Register an area; it waits for the police (pending). You become its contact representative."""
     area = registration.create_area(get_session(), current_user, kind=json.kind, name=json.name,

@@ -46,7 +46,7 @@ class RejectIn(BaseModel):
 class TrainedIn(BaseModel):
     """A contact representative's training."""
 
-    user_id: int
+    user_id: DbId
     trained_on: date | None = None
 
 
@@ -210,7 +210,7 @@ class Empty(BaseModel):
 class PoliceContactIn(BaseModel):
     """A police user of the area's municipality to add as police contact."""
 
-    user_id: int
+    user_id: DbId
 
 
 class PoliceContactOut(BaseModel):

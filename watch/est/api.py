@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from spectree import Response
 
 from watch.api import Error, require_login, spec
-from watch.db import get_session
+from watch.db import DbId, get_session
 from watch.est import access
 from watch.est.meetings import service as meetings
 from watch.est.picture import feed as feed_mod
@@ -27,13 +27,13 @@ class ReportBody(BaseModel):
     """A report: places and situations, never persons (no person fields exist)."""
 
     municipality: str = Field(min_length=1, max_length=80)
-    organisation_id: int
+    organisation_id: DbId
     occurred_at: datetime
     category: str = Field(min_length=1, max_length=40)
     subcategory: str | None = Field(default=None, max_length=40)
     lon: float | None = None
     lat: float | None = None
-    place_id: int | None = None
+    place_id: DbId | None = None
     setting: str = Field(default="outdoor", max_length=16)
     people_band: str | None = Field(default=None, max_length=8)
     people_count: int | None = None
@@ -81,7 +81,7 @@ class ReviewBody(BaseModel):
 
     decision: str = Field(pattern="^(accept|reject|merge)$")
     reason: str | None = Field(default=None, max_length=500)
-    into_id: int | None = None
+    into_id: DbId | None = None
 
 
 class Picture(BaseModel):
@@ -123,7 +123,7 @@ class MeetingBody(BaseModel):
     municipality: str = Field(min_length=1, max_length=80)
     held_on: date
     agenda: str = Field(default="", max_length=5000)
-    attendance: list[int] = []
+    attendance: list[DbId] = []
 
 
 class MeetingOut(BaseModel):
@@ -140,21 +140,21 @@ class DecisionBody(BaseModel):
     """A line in a meeting's decision log."""
 
     text: str = Field(min_length=1, max_length=500)
-    organisation_id: int | None = None
-    place_id: int | None = None
+    organisation_id: DbId | None = None
+    place_id: DbId | None = None
 
 
 class ActionBody(BaseModel):
     """An action (insats)."""
 
     municipality: str = Field(min_length=1, max_length=80)
-    owner_organisation_id: int
+    owner_organisation_id: DbId
     title: str = Field(min_length=1, max_length=200)
     starts_on: date
     ends_on: date
-    place_id: int | None = None
+    place_id: DbId | None = None
     cell: str | None = Field(default=None, max_length=24)
-    meeting_id: int | None = None
+    meeting_id: DbId | None = None
 
 
 class ActionUpdate(BaseModel):

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from spectree import Response
 
 from watch.api import Error, require_login, spec
-from watch.db import get_session
+from watch.db import DbId, get_session
 from watch.organisations import service
 from watch.organisations.access import est_roles, get_organisation_for, organisation_ids_of
 
@@ -57,7 +57,7 @@ class MemberIn(BaseModel):
     """A user to add (by e-mail or id) with an EST role."""
 
     email: str | None = Field(default=None, max_length=254)
-    user_id: int | None = None
+    user_id: DbId | None = None
     role: str = Field(pattern=ROLE)
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from spectree import Response
 
 from watch.api import Error, require_login, spec
-from watch.db import get_session
+from watch.db import DbId, get_session
 from watch.push import preferences, service
 
 bp = Blueprint("push_api", __name__, url_prefix="/api/v1")
@@ -60,7 +60,7 @@ class DeviceList(BaseModel):
 class AreaPreference(BaseModel):
     """all, urgent (burglary-type alerts and police information) or none, for one area."""
 
-    area_id: int
+    area_id: DbId
     level: str
 
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from spectree import Response
 
 from watch.api import Error, require_login, spec
-from watch.db import get_session
+from watch.db import DbId, get_session
 from watch.errors import ServiceError
 from watch.walks import observations
 
@@ -21,7 +21,7 @@ TAG = "walks"
 class ObservationBody(BaseModel):
     """One observation (photos go with the form post)."""
 
-    walk_id: int
+    walk_id: DbId
     lat: float | None = None
     lon: float | None = None
     category: str = Field(max_length=24)
