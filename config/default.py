@@ -124,6 +124,10 @@ PUSH_MAX_DEVICES_PER_USER = 20
 # runs `python -m watch.push` worker processes instead.
 PUSH_WORKER_INPROCESS = True
 PUSH_BATCH_SIZE = 500
+# An alert to more devices than this is written as its police deliveries plus a fan-out job that
+# workers expand in chunks of PUSH_FANOUT_CHUNK (bench/alert_post.py measures the line).
+PUSH_FANOUT_INLINE_MAX = 500
+PUSH_FANOUT_CHUNK = 2000
 PUSH_LEASE_SECONDS = 15  # a killed worker's claims are taken over after this; renewed while it works
 PUSH_POLL_SECONDS = 5.0  # fallback poll next to LISTEN/NOTIFY (PostgreSQL)
 PUSH_POLL_SECONDS_SQLITE = 0.5

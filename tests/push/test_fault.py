@@ -1,7 +1,10 @@
 """Fault test: 1,000 devices, a push service failing 20% of requests, a worker process killed mid-fan-out.
 
-Afterwards every device has the alert (decrypted at the push service; duplicates
-only with the alert's Topic) and every delivery record is final.
+The alert is written as a fan-out job (more devices than PUSH_FANOUT_INLINE_MAX), and
+the worker is SIGKILLed while it holds both the job, half expanded, and a batch of
+deliveries on the wire. Afterwards every device has the alert exactly once, or twice
+only within the killed worker's batch (decrypted at the push service; duplicates carry
+the alert's Topic), every delivery record is final and the job is finished.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from sqlalchemy import func, insert, select
 from tests.push.procs import ServiceProcess, start_worker, worker_env
 from watch.accounts.models import User
 from watch.areas.models import AreaMembership, AreaRole
-from watch.push.models import Delivery, PushSubscription
+from watch.push.models import Delivery, FanoutJob, PushSubscription
 from watch.push.worker import is_postgres
 
 DEVICES = 1000
@@ -51,6 +54,12 @@ def populate(session, service, area):
     return subs
 
 
+def job_state(session, alert_id):
+    session.expire_all()
+    return session.execute(select(FanoutJob.status, FanoutJob.claimed_by, FanoutJob.written)
+                           .where(FanoutJob.alert_id == alert_id)).one()
+
+
 def counts(session) -> dict:
     session.expire_all()
     return dict(session.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all())
@@ -69,9 +78,11 @@ def test_every_device_gets_the_alert_despite_failures_and_a_killed_worker(app, c
     response = post_alert(client, auth, poster, category="burglary")
     assert response.status_code == 201
     alert_id = response.get_json()["id"]
-    assert counts(session) == {"pending": DEVICES}
+    assert counts(session) == {}  # no police contact here: every delivery comes from the job
+    assert job_state(session, alert_id)[0] == "open"
 
     env = worker_env(database_url, app.instance_path, service.hostport, PUSH_LEASE_SECONDS=3, PUSH_BATCH_SIZE=50,
+                     PUSH_FANOUT_CHUNK=100,
                      PUSH_PER_HOST_CONCURRENCY=4, PUSH_BACKOFF_BASE_SECONDS=0.05, PUSH_BACKOFF_CAP_SECONDS=0.5,
                      PUSH_BACKOFF_FLOOR_SECONDS=0.05, PUSH_BREAKER_COOLDOWN_SECONDS=0.1,
                      PUSH_BREAKER_MAX_COOLDOWN_SECONDS=0.5, PUSH_POLL_SECONDS=0.5, PUSH_POLL_SECONDS_SQLITE=0.2)
@@ -79,25 +90,34 @@ def test_every_device_gets_the_alert_despite_failures_and_a_killed_worker(app, c
     logs = [tmp_path / f"worker{i}.log" for i in range(n_workers)]
     workers = [start_worker(env, logs[i]) for i in range(n_workers)]
     try:
+        # Kill the worker holding the half-expanded job while it also holds a batch on the wire:
+        # freeze it, look, and thaw it if it was not.
         deadline = time.monotonic() + 30
-        while service.stats()["total_received"] < 150 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        # Kill it while it holds a lease: freeze it, look, and thaw it if it was between batches.
-        victim = workers[0]
-        while True:
-            victim.send_signal(signal.SIGSTOP)
-            session.expire_all()
+        victim = leased = None
+        while victim is None:
+            assert time.monotonic() < deadline, ("no worker was caught mid-expansion with a batch in hand",
+                                                 job_state(session, alert_id), [p.read_text()[-6000:] for p in logs])
+            status, holder, written = job_state(session, alert_id)
+            assert status == "open", "the expansion finished before the kill; the test proves nothing"
+            candidate = next((w for w in workers if holder and f":{w.pid}:" in holder), None)
+            if candidate is None or not written:
+                time.sleep(0.005)
+                continue
+            candidate.send_signal(signal.SIGSTOP)
+            status, holder, written_at_kill = job_state(session, alert_id)
             leased = session.execute(select(func.count()).select_from(Delivery)
-                                     .where(Delivery.claimed_by.like(f"%:{victim.pid}:%"))).scalar_one()
-            if leased or victim.poll() is not None:
-                break
-            victim.send_signal(signal.SIGCONT)
-            time.sleep(0.01)
+                                     .where(Delivery.claimed_by.like(f"%:{candidate.pid}:%"))).scalar_one()
+            if status == "open" and holder and f":{candidate.pid}:" in holder and leased:
+                victim = candidate
+            else:
+                candidate.send_signal(signal.SIGCONT)
+                time.sleep(0.005)
         victim.send_signal(signal.SIGKILL)
         victim.wait(10)
+        index = workers.index(victim)
         at_kill = service.stats()["total_received"]
-        assert at_kill < DEVICES, "the fan-out finished before the kill; the test proves nothing"
-        workers[0] = start_worker(env, logs[0])
+        assert at_kill < DEVICES and 0 < written_at_kill < DEVICES, "the fan-out finished before the kill"
+        workers[index] = start_worker(env, logs[index])
 
         deadline = time.monotonic() + 45
         while time.monotonic() < deadline:
@@ -138,3 +158,6 @@ def test_every_device_gets_the_alert_despite_failures_and_a_killed_worker(app, c
 
     rows = session.execute(select(Delivery.status, Delivery.attempts).where(Delivery.alert_id == alert_id)).all()
     assert all(status == "sent" and attempts >= 1 for status, attempts in rows)
+    # The job was finished by another worker (or the restarted one) from its last committed chunk.
+    status, holder, written = job_state(session, alert_id)
+    assert (status, holder, written) == ("done", None, DEVICES)

@@ -10,13 +10,15 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import bindparam, delete, or_, select, update
+from sqlalchemy import and_, bindparam, delete, or_, select, update
 from sqlmodel import Session
 
 from watch.accounts.models import User
 from watch.db import utcnow
-from watch.push import messages, preferences
-from watch.push.models import FAILED, GONE, OPEN_STATUSES, RETRYING, SENT, Delivery, PushSubscription
+from watch.push import messages, notices, preferences
+from watch.push.models import (
+    FAILED, GONE, NOTICE_URGENT, OPEN_STATUSES, RETRYING, SENT, Delivery, PushNotice, PushSubscription,
+)
 from watch.push.retry import SendResult, backoff_delay
 from watch.push.webpush.message import PushMessage, alert_topic
 
@@ -68,20 +70,37 @@ def load_jobs(session: Session, token: str) -> list[Job]:
     d, s = Delivery, PushSubscription
     rows = session.execute(
         select(d.id, d.alert_id, d.area_id, d.role, d.kind, d.attempts, d.shrunk, s.id, s.endpoint, s.p256dh,
-               s.auth, User.locale, d.created_at)
+               s.auth, User.locale, d.created_at, d.notice_id)
         .select_from(d).outerjoin(s, s.id == d.subscription_id).join(User, User.id == d.user_id)
         .where(d.claimed_by == token)
     ).all()
-    alerts = {a.id: a for a in session.execute(select(Alert).where(Alert.id.in_({r[1] for r in rows}))).scalars()}
+    alert_ids = {r[1] for r in rows if r[1] is not None}
+    alerts = ({a.id: a for a in session.execute(select(Alert).where(Alert.id.in_(alert_ids))).scalars()}
+              if alert_ids else {})
+    notice_ids = {r[13] for r in rows if r[13] is not None}
+    notes = ({n.id: n for n in session.execute(select(PushNotice).where(PushNotice.id.in_(notice_ids))).scalars()}
+             if notice_ids else {})
     area_ids = {r[2] for r in rows if r[2] is not None}
     names = dict(session.execute(select(Area.id, Area.name).where(Area.id.in_(area_ids))).all()) if area_ids else {}
     payloads: dict[tuple, dict] = {}
     jobs = []
-    for (did, alert_id, area_id, role, kind, attempts, shrunk, sub_id, endpoint, p256dh, auth, locale, created) in rows:
+    for (did, alert_id, area_id, role, kind, attempts, shrunk, sub_id, endpoint, p256dh, auth, locale, created,
+         notice_id) in rows:
         alert = alerts.get(alert_id)
         job = Job(did, sub_id, attempts, shrunk, None)
+        created = created if created.tzinfo else created.replace(tzinfo=UTC)
         if sub_id is None:
             job.skip_reason, job.skip_status = "subscription removed", GONE
+        elif notice_id is not None:
+            notice = notes.get(notice_id)
+            if notice is None:
+                job.skip_reason = "notice removed before it was sent"
+            else:
+                message = PushMessage(endpoint, p256dh, auth, notices.payload(notice), ttl=notice.ttl,
+                                      urgency="high" if notice.priority == NOTICE_URGENT else "normal",
+                                      topic=notices.notice_topic(notice.id))
+                job.message = message.shrink() if shrunk else message
+                job.expires_at = created + timedelta(seconds=message.ttl)
         elif alert is None or alert.hidden_at is not None:
             job.skip_reason = "alert hidden before it was sent"
         else:
@@ -92,7 +111,6 @@ def load_jobs(session: Session, token: str) -> list[Job]:
             message = PushMessage(endpoint, p256dh, auth, payloads[key], ttl=preferences.ttl_for(alert),
                                   urgency=preferences.urgency_header(alert, role), topic=alert_topic(alert.id))
             job.message = message.shrink() if shrunk else message
-            created = created if created.tzinfo else created.replace(tzinfo=UTC)
             job.expires_at = created + timedelta(seconds=message.ttl)
         jobs.append(job)
     return jobs
@@ -149,12 +167,21 @@ def record(session: Session, token: str, rows: list[dict], *, gone_subscriptions
 
 
 def purge(session: Session, *, retention_days: float, now=None) -> int:
-    """Delete final deliveries older than the retention period, and those of alerts that no longer exist."""
+    """Delete final deliveries older than the retention period, those of alerts that no longer exist,
+    finished fan-out jobs and notices past the retention period (and their deliveries with them)."""
     from watch.alerts.models import Alert
+    from watch.push.models import JOB_DONE, FanoutJob
 
     now = now or utcnow()
-    t = Delivery.__table__
-    old = session.execute(delete(t).where(t.c.status.not_in(OPEN_STATUSES),
-                                          t.c.created_at < now - timedelta(days=retention_days)))
-    orphans = session.execute(delete(t).where(~select(Alert.id).where(Alert.id == t.c.alert_id).exists()))
+    cutoff = now - timedelta(days=retention_days)
+    t, n, j = Delivery.__table__, PushNotice.__table__, FanoutJob.__table__
+    old = session.execute(delete(t).where(t.c.status.not_in(OPEN_STATUSES), t.c.created_at < cutoff))
+    orphans = session.execute(delete(t).where(t.c.alert_id.is_not(None),
+                                              ~select(Alert.id).where(Alert.id == t.c.alert_id).exists()))
+    # A notice's text is kept as long as its receipts, and no longer.
+    old_notices = select(n.c.id).where(n.c.created_at < cutoff).scalar_subquery()
+    session.execute(delete(t).where(t.c.notice_id.in_(old_notices)))
+    session.execute(delete(n).where(n.c.created_at < cutoff))
+    session.execute(delete(j).where(or_(and_(j.c.status == JOB_DONE, j.c.created_at < cutoff),
+                                        ~select(Alert.id).where(Alert.id == j.c.alert_id).exists())))
     return (old.rowcount or 0) + (orphans.rowcount or 0)

@@ -15,8 +15,9 @@ from sqlmodel import Session
 
 from watch.accounts.models import User
 from watch.db import session_scope, utcnow
-from watch.push.fanout import announce, fan_out_escalation
+from watch.push.fanout import fan_out_escalation
 from watch.push.models import PushEscalation
+from watch.push.wake import announce
 
 log = logging.getLogger(__name__)
 

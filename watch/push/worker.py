@@ -26,14 +26,15 @@ from sqlalchemy import func, select, update
 from watch import tasks
 from watch.db import engine as db_engine
 from watch.db import session_scope, utcnow
+from watch.push import fanout
 from watch.push.batches import Job, claim, load_jobs, outcome, record  # noqa: F401  (re-exported)
-from watch.push.models import OPEN_STATUSES, SENT, Delivery
+from watch.push.models import OPEN_STATUSES, SENT, Delivery, FanoutJob
 from watch.push.retry import SendResult
+from watch.push.wake import CHANNEL, EXT
 from watch.push.webpush.sender import PushSender
 from watch.push.webpush.vapid import VapidSigner
 
 log = logging.getLogger(__name__)
-EXT = "watch.push"
 
 
 @dataclass
@@ -95,7 +96,9 @@ class Worker:
         self._batches = itertools.count(1)
         self._listen = None
         self._pipeline = ThreadPoolExecutor(max_workers=1, thread_name_prefix="push-send")
+        self._job: tuple[int, str] | None = None  # the fan-out job this worker is expanding, and its lease token
         self.sent = 0
+        self.expanded = 0
 
     # -- one batch --------------------------------------------------------------
     def run_once(self, limit: int | None = None) -> int:
@@ -114,15 +117,48 @@ class Worker:
         """
         handled = 0
         while not self.stopping.is_set():
+            # Sending first: the queue is claimed highest priority first, and the police
+            # contacts' deliveries are written with the alert, so they never wait for an expansion.
             batch = self._take()
-            if batch is None:
+            if batch is not None:
+                token, jobs = batch
+                self._finish(token, jobs, self._send_leased(token, jobs))
+                handled += len(jobs)
+            expanded = self.expand_once()
+            if batch is None and expanded is None:
                 break
-            token, jobs = batch
-            self._finish(token, jobs, self._send_leased(token, jobs))
-            handled += len(jobs)
+            handled += expanded or 0
             if periodic:
                 tasks.run_due(self.app)
         return handled
+
+    # -- fan-out jobs -----------------------------------------------------------
+    def expand_once(self) -> int | None:
+        """Write one chunk of a fan-out job (claiming one if this worker holds none); returns the
+        deliveries written, or None if there was no job to expand."""
+        cfg = self.app.config
+        lease = float(cfg["PUSH_LEASE_SECONDS"])
+        with session_scope(self.app) as session:
+            if self._job is None:
+                token = f"{self.name}:job{next(self._batches)}"
+                job_id = fanout.claim_job(session, token, lease_seconds=lease, postgres=is_postgres(self.app))
+                session.commit()
+                if job_id is None:
+                    return None
+                self._job = (job_id, token)
+            job_id, token = self._job
+            try:
+                written, done = fanout.expand_step(session, job_id, token, chunk=int(cfg["PUSH_FANOUT_CHUNK"]),
+                                                   lease_seconds=lease)
+                session.commit()
+            except Exception:
+                session.rollback()
+                self._job = None  # the lease runs out; this or another worker takes the job again
+                raise
+        if done:
+            self._job = None
+        self.expanded += written
+        return written
 
     def _take(self, limit: int | None = None) -> tuple[str, list[Job]] | None:
         cfg = self.app.config
@@ -148,8 +184,13 @@ class Worker:
         """Extend the lease of the deliveries this worker holds under token; returns how many."""
         t = Delivery.__table__
         with session_scope(self.app) as session:
-            result = session.execute(update(t).where(t.c.claimed_by == token)
-                                     .values(claimed_until=utcnow() + timedelta(seconds=lease)))
+            until = utcnow() + timedelta(seconds=lease)
+            result = session.execute(update(t).where(t.c.claimed_by == token).values(claimed_until=until))
+            if self._job is not None:  # the fan-out job this worker holds between chunks
+                j = FanoutJob.__table__
+                session.execute(update(j).where(j.c.id == self._job[0], j.c.claimed_by == self._job[1])
+                                .values(claimed_until=until))
+            session.commit()
             return max(result.rowcount or 0, 0)
 
     def _send(self, jobs: list[Job]) -> list[SendResult | None]:
@@ -189,6 +230,7 @@ class Worker:
             with session_scope(self.app) as session:
                 left = session.execute(select(func.count()).select_from(Delivery)
                                        .where(Delivery.status.in_(OPEN_STATUSES))).scalar_one()
+                left += fanout.open_jobs(session)
             if not left:
                 break
             time.sleep(0.02)
@@ -234,8 +276,6 @@ class Worker:
     def _listener(self):
         if self._listen is None and is_postgres(self.app):
             import psycopg
-
-            from watch.push.fanout import CHANNEL
 
             url = db_engine(self.app).url.set(drivername="postgresql")
             try:

@@ -289,7 +289,7 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
-// ---- Push: show the alert; a click opens (or focuses) its page.
+// ---- Push: show the alert or notice (title, body, url); a click opens (or focuses) its page.
 function safeUrl(raw) {
   try {
     const url = new URL(raw || '/', self.location.origin);
@@ -314,7 +314,7 @@ self.addEventListener('push', (event) => {
     icon: WATCH.icon,
     badge: WATCH.badge,
     timestamp: Date.now(),
-    data: { url: safeUrl(data.url), alert_id: data.alert_id, category: data.category },
+    data: { url: safeUrl(data.url), alert_id: data.alert_id, category: data.category, notice_id: data.notice_id, kind: data.kind },
   }));
 });
 
