@@ -91,12 +91,12 @@ def test_every_device_gets_the_alert_despite_failures_and_a_killed_worker(app, c
     workers = [start_worker(env, logs[i]) for i in range(n_workers)]
     try:
         # Kill the worker holding the half-expanded job while it also holds a batch on the wire:
-        # freeze it, look, and thaw it if it was not.
-        deadline = time.monotonic() + 30
+        # freeze it, look, and thaw it if it was not. (Generous: two workers start up on two shared cores.)
+        deadline = time.monotonic() + 120
         victim = leased = None
         while victim is None:
             assert time.monotonic() < deadline, ("no worker was caught mid-expansion with a batch in hand",
-                                                 job_state(session, alert_id), [p.read_text()[-6000:] for p in logs])
+                                                 job_state(session, alert_id))
             status, holder, written = job_state(session, alert_id)
             assert status == "open", "the expansion finished before the kill; the test proves nothing"
             candidate = next((w for w in workers if holder and f":{w.pid}:" in holder), None)

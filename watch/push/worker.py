@@ -82,9 +82,10 @@ def is_postgres(app: Flask) -> bool:
 
 
 class Worker:
-    """Claims, sends and records deliveries; runs the app's periodic tasks between batches."""
+    """Claims, sends and records deliveries, expands fan-out jobs; runs the app's periodic tasks in a thread of its own."""
 
     _numbers = itertools.count(1)
+    TICK_SECONDS = 0.25  # how often the tasks thread looks for due tasks
 
     def __init__(self, app: Flask, *, name: str | None = None, sender: PushSender | None = None) -> None:
         self.app = app
@@ -110,7 +111,7 @@ class Worker:
         return len(batch[1])
 
     def pump(self, *, periodic: bool = False) -> int:
-        """Work while there is work (with periodic, run due watch.tasks between batches).
+        """Work while there is work (with periodic, also run due watch.tasks between batches).
 
         Only the batch on the wire is claimed, and its lease is renewed while it is
         sent, so a killed worker strands at most one batch, for one short lease.
@@ -240,12 +241,15 @@ class Worker:
     def run(self) -> None:
         """Work until stop(): batches while there is work, else wait for a wake-up or the poll interval."""
         log.info("push worker %s started", self.name)
+        # Periodic work of every domain (escalation, purges, expiry, mail...: watch.tasks) runs in
+        # a thread of its own, so a slow task (a mail digest to a thousand members) never holds
+        # back a police contact's push or a fan-out job's expansion.
+        ticker = threading.Thread(target=self._tick, name="push-tasks", daemon=True)
+        ticker.start()
         try:
             while not self.stopping.is_set():
                 try:
-                    busy = self.pump(periodic=True)
-                    # Periodic work of every domain (escalation, purges, expiry, mail...): watch.tasks.
-                    tasks.run_due(self.app)
+                    busy = self.pump()
                 except Exception:
                     log.exception("push worker %s: batch failed; retrying shortly", self.name)
                     self.stopping.wait(1.0)
@@ -253,8 +257,19 @@ class Worker:
                 if not busy:
                     self._wait()
         finally:
+            self.stopping.set()
+            ticker.join(10)  # a task cut short runs again: tasks are idempotent
             self.close()
             log.info("push worker %s stopped", self.name)
+
+    def _tick(self) -> None:
+        with self.app.app_context():
+            while not self.stopping.is_set():
+                try:
+                    tasks.run_due(self.app)
+                except Exception:
+                    log.exception("push worker %s: periodic tasks failed", self.name)
+                self.stopping.wait(self.TICK_SECONDS)
 
     def stop(self) -> None:
         """Finish the current batch, then return from run()."""
