@@ -1,7 +1,7 @@
 """push: fan-out jobs expanded by workers, notices (non-alert pushes), one delivery per alert/notice and device
 
 Revision ID: f4a9c2d1e7b3
-Revises: e41a7c2d9b10
+Revises: acec0043f089
 Create Date: 2026-11-30 18:20:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlmodel
 
 
 revision = 'f4a9c2d1e7b3'
-down_revision = 'e41a7c2d9b10'
+down_revision = 'acec0043f089'
 branch_labels = None
 depends_on = None
 
