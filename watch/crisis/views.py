@@ -225,7 +225,8 @@ def activate(point_id: int):
             show_refusal(form, exc)
             refused = True
         else:
-            flash(_("%(name)s is open. %(n)s e-mails are on their way.", name=p.name, n=counts["email"]), "success")
+            flash(_("%(name)s is open. Pushes to %(d)s devices and %(n)s e-mails are on their way.", name=p.name, d=counts["push"],
+                    n=counts["email"]), "success")
             return redirect(url_for("crisis.edit", point_id=p.id))
     p = service.get_point(session, point_id)
     edit_form = _filled(p)
