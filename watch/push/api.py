@@ -83,6 +83,10 @@ class Receipt(BaseModel):
     gone: int
     police_notified_at: datetime | None
     escalated_at: datetime | None
+    expanding: bool = Field(description="The alert's audience is still being written by a worker (a big alert's fan-out "
+                                        "job is open): the counts are a lower bound and may grow")
+    fanout_written: int = Field(description="Deliveries the fan-out job has written so far, beyond the police contacts' "
+                                            "written with the alert (0 when the whole audience was written with it)")
     by_role: dict[str, dict[str, int]]
 
 

@@ -13,7 +13,7 @@ from watch.db import utcnow
 from watch.errors import Forbidden, NotFound, ServiceError
 from watch.push.webpush.endpoints import InvalidSubscription, validate_subscription
 from watch.push.models import (
-    FAILED, GONE, OPEN_STATUSES, POLICE_ROLES, SENT, Delivery, PushEscalation, PushPreference,
+    FAILED, GONE, JOB_OPEN, OPEN_STATUSES, POLICE_ROLES, SENT, Delivery, FanoutJob, PushEscalation, PushPreference,
     PushQuietHours, PushSubscription,
 )
 
@@ -147,13 +147,14 @@ def public_key() -> str:
 
 # -- receipts ------------------------------------------------------------------------
 def alert_receipt(session: Session, alert_id: int) -> dict:
-    """How an alert's pushes went: devices_total, sent, pending, failed, police_notified_at, ..."""
+    """How an alert's pushes went: devices_total, sent, pending, failed, police_notified_at, expanding, ..."""
     counts = dict(session.execute(select(Delivery.status, func.count()).where(Delivery.alert_id == alert_id)
                                   .group_by(Delivery.status)).all())
     police_at = session.execute(select(func.min(Delivery.sent_at)).where(
         Delivery.alert_id == alert_id, Delivery.role.in_(POLICE_ROLES), Delivery.status == SENT)).scalar_one()
     escalated_at = session.execute(select(func.min(PushEscalation.escalated_at))
                                    .where(PushEscalation.alert_id == alert_id)).scalar_one()
+    job = session.execute(select(FanoutJob.status, FanoutJob.written).where(FanoutJob.alert_id == alert_id)).one_or_none()
     return {
         "devices_total": sum(counts.values()),
         "sent": counts.get(SENT, 0),
@@ -163,6 +164,10 @@ def alert_receipt(session: Session, alert_id: int) -> dict:
         "gone": counts.get(GONE, 0),
         "police_notified_at": police_at,
         "escalated_at": escalated_at,
+        # While the alert's FanoutJob is open the audience is still being written: the counts
+        # above are a lower bound, and no pending delivery does not mean done.
+        "expanding": job is not None and job.status == JOB_OPEN,
+        "fanout_written": job.written if job is not None else 0,
     }
 
 
