@@ -1,9 +1,14 @@
 """/metrics: Prometheus text for operators, only from configured addresses."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import select
 
 from tests.push.helpers import World, post_alert
+from watch.db import utcnow
+from watch.push.models import FanoutJob
 from watch.push.worker import Worker
 
 
@@ -32,6 +37,29 @@ def test_metrics_show_queue_outcomes_send_and_post_latency(app, client, auth, se
     assert after[("watch_push_deliveries", (("status", "pending"),))] == 0
     # Drained in this process: its sender measured every answered request.
     assert after[("watch_push_send_seconds_count", (("service", "localhost"),))] == 3
+
+
+def test_metrics_show_open_fan_out_jobs_and_the_oldest_ones_age(app, client, auth, session, world: World, pushsvc):
+    app.config["PUSH_FANOUT_INLINE_MAX"] = 0  # every alert is "big": its audience comes from a job
+    before = scrape(client)
+    assert before[("watch_push_fanout_jobs_open", ())] == 0
+    assert before[("watch_push_fanout_oldest_job_age_seconds", ())] == 0
+    first = post_alert(client, auth, world.people["poster"]).get_json()["id"]
+    post_alert(client, auth, world.people["other_member"], where="Hamnen")
+    # The first one has waited an hour (a stuck expansion), the other was just posted.
+    job = session.execute(select(FanoutJob).where(FanoutJob.alert_id == first)).scalar_one()
+    job.created_at = utcnow() - timedelta(hours=1)
+    session.commit()
+    during = scrape(client)
+    assert during[("watch_push_fanout_jobs_open", ())] == 2
+    assert 3600 <= during[("watch_push_fanout_oldest_job_age_seconds", ())] < 2 * 3600
+    worker = Worker(app)
+    worker.drain(10)
+    worker.close()
+    after = scrape(client)
+    assert after[("watch_push_fanout_jobs_open", ())] == 0
+    assert after[("watch_push_fanout_oldest_job_age_seconds", ())] == 0
+    assert after[("watch_push_deliveries", (("status", "sent"),))] == 3  # the first alert's three, the second's none
 
 
 def test_metrics_are_not_there_for_other_addresses(app, client):

@@ -1,7 +1,8 @@
 """Operators' metrics at /metrics (Prometheus text format), reachable only from PUSH_METRICS_ALLOWED.
 
-Deliveries by outcome, the queue's depth and the age of its oldest due delivery are
-read from the database when scraped, so any web process reports the whole fleet.
+Deliveries by outcome, the queue's depth and the age of its oldest due delivery, and
+the open fan-out jobs and the age of the oldest, are read from the database when
+scraped, so any web process reports the whole fleet.
 Send latency per push service is measured where the sending happens: in this
 process (the in-process worker) and in each `python -m watch.push` worker, which
 serves the same page on PUSH_METRICS_PORT when that is set. Alert POST latency is
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import time
+from datetime import UTC, datetime
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, request
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
@@ -23,32 +25,44 @@ EXT = "watch.push.metrics"
 POST_ENDPOINTS = {"alerts_api.create", "alerts.new"}
 
 
+def _age(now: datetime, since: datetime | None) -> float:
+    """Seconds from `since` (naive: UTC, as SQLite returns it) to now; 0 for none."""
+    if since is None:
+        return 0.0
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    return max((now - since).total_seconds(), 0.0)
+
+
 class _QueueCollector:
-    """Deliveries by status, open deliveries due now, age of the oldest due one (from the database)."""
+    """Deliveries by status, open deliveries due now, age of the oldest due one, open fan-out jobs (from the database)."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
 
     def collect(self):
         from watch.db import session_scope, utcnow
-        from watch.push.models import OPEN_STATUSES, STATUSES, Delivery
+        from watch.push.models import JOB_OPEN, OPEN_STATUSES, STATUSES, Delivery, FanoutJob
 
         now = utcnow()
         with session_scope(self.app) as session:
             counts = dict(session.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all())
             due = (Delivery.status.in_(OPEN_STATUSES), Delivery.next_attempt_at <= now)
             depth, oldest = session.execute(select(func.count(), func.min(Delivery.next_attempt_at)).where(*due)).one()
+            jobs, oldest_job = session.execute(select(func.count(), func.min(FanoutJob.created_at))
+                                               .where(FanoutJob.status == JOB_OPEN)).one()
         by_status = GaugeMetricFamily("watch_push_deliveries", "Delivery records by outcome (status).", labels=["status"])
         for status in STATUSES:
             by_status.add_metric([status], counts.get(status, 0))
         yield by_status
         yield GaugeMetricFamily("watch_push_queue_depth", "Open deliveries due now.", value=depth)
-        if oldest is not None and oldest.tzinfo is None:
-            from datetime import UTC
-
-            oldest = oldest.replace(tzinfo=UTC)
-        age = (now - oldest).total_seconds() if oldest is not None else 0.0
-        yield GaugeMetricFamily("watch_push_queue_oldest_age_seconds", "How long the oldest due delivery has waited.", value=max(age, 0.0))
+        yield GaugeMetricFamily("watch_push_queue_oldest_age_seconds", "How long the oldest due delivery has waited.",
+                                value=_age(now, oldest))
+        # A big alert's audience is written by the workers: a job that stays open means members wait.
+        yield GaugeMetricFamily("watch_push_fanout_jobs_open", "Fan-out jobs not yet fully expanded.", value=jobs)
+        yield GaugeMetricFamily("watch_push_fanout_oldest_job_age_seconds",
+                                "How long the oldest open fan-out job has been open (since its alert was posted).",
+                                value=_age(now, oldest_job))
 
 
 class Metrics:
