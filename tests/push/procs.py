@@ -71,8 +71,12 @@ class ServiceProcess:
             os.unlink(self.ca_file)
 
 
-def worker_env(database_url: str, instance_path: str, hostport: str, **settings) -> dict:
-    """The environment of a `python -m watch.push` worker process on the test database."""
+def worker_env(database_url: str, instance_path: str, hostport: str, *, ca_file: str | None = None, **settings) -> dict:
+    """The environment of a `python -m watch.push` worker process on the test database.
+
+    ca_file: the test push service's throw-away CA (ServiceProcess(tls=True).ca_file), the
+    only CA the worker then trusts for it, as PUSH_TEST_CA_FILE does for the in-process tests.
+    """
     env = dict(os.environ)
     env.update({
         "WATCH_ENV": "testing",
@@ -83,6 +87,9 @@ def worker_env(database_url: str, instance_path: str, hostport: str, **settings)
         "WATCH_PUSH_WORKER_INPROCESS": "false",
         "WATCH_VAPID_SUBJECT": "mailto:trygghet@nykoping.se",
     })
+    env.pop("WATCH_PUSH_TEST_CA_FILE", None)
+    if ca_file:
+        env["WATCH_PUSH_TEST_CA_FILE"] = ca_file
     env.update({f"WATCH_{k}": v if isinstance(v, str) else json.dumps(v) for k, v in settings.items()})
     return env
 
