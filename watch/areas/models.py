@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import Enum
 
-from sqlalchemy import Column, Text, UniqueConstraint, true
+from sqlalchemy import Column, Index, Text, UniqueConstraint, true
 from sqlmodel import Field, SQLModel
 
 from watch.db import utcnow
@@ -66,7 +66,12 @@ class AreaMembership(SQLModel, table=True):
     """One person in one area, with their role there."""
 
     __tablename__ = "area_memberships"
-    __table_args__ = (UniqueConstraint("area_id", "user_id", name="uq_membership_area_user"),)
+    __table_args__ = (
+        UniqueConstraint("area_id", "user_id", name="uq_membership_area_user"),
+        # An area's police contacts or contact representatives without reading its members
+        # (an alert's police deliveries are written inside the POST).
+        Index("ix_area_memberships_area_role", "area_id", "role", "user_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     area_id: int = Field(foreign_key="areas.id", index=True, ondelete="CASCADE")

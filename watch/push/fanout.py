@@ -16,7 +16,7 @@ import logging
 from datetime import UTC, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, func, insert, literal, not_, or_, select, update
+from sqlalchemy import and_, case, func, insert, literal, not_, or_, select, true, update
 from sqlmodel import Session
 
 from watch import events
@@ -74,6 +74,11 @@ def _audience(session: Session, alert, ids: list[int], now, *, min_rank: int = R
     if skip_targeted:
         conditions.append(not_(select(Delivery.id).where(Delivery.alert_id == alert.id, Delivery.subscription_id == s.id)
                                .exists()))
+    if min_rank > RANK_MEMBER:
+        # Start from the few police (and contact) memberships, by ix_area_memberships_area_role, rather
+        # than grouping every member's devices to keep a handful; HAVING below still decides.
+        ranked = [AreaRole.police] if min_rank >= RANK_POLICE else [AreaRole.police, AreaRole.contact]
+        conditions.append(s.user_id.in_(select(m.user_id).where(m.area_id.in_(ids), m.role.in_(ranked))))
     rank = func.max(case((police_row, RANK_POLICE), (m.role == AreaRole.contact, RANK_CONTACT), else_=RANK_MEMBER))
     role = case((rank == RANK_POLICE, ROLE_POLICE), (rank == RANK_CONTACT, ROLE_CONTACT), else_=ROLE_MEMBER)
     priority = case((rank == RANK_POLICE, PRIORITY[ROLE_POLICE]), (rank == RANK_CONTACT, PRIORITY[ROLE_CONTACT]),
@@ -112,8 +117,16 @@ def fan_out_police(session: Session, alert, area_ids, *, now=None) -> int:
 def audience_at_most(session: Session, area_ids, limit: int) -> bool:
     """Whether the areas' members have at most `limit` devices (counts no further than limit + 1)."""
     m, s = AreaMembership, PushSubscription
-    sample = select(s.id).join(m, m.user_id == s.user_id).where(m.area_id.in_(sorted({int(a) for a in area_ids}))).limit(limit + 1)
-    return session.execute(select(func.count()).select_from(sample.subquery())).scalar_one() <= limit
+    ids = sorted({int(a) for a in area_ids})
+    if session.get_bind().dialect.name == "postgresql":
+        # Member by member (uq_membership_area_user), then their devices (ix_push_subscriptions_user_id),
+        # stopping at limit + 1. Without the fence (OFFSET 0) PostgreSQL flattens this into a hash join
+        # that reads every device in town, even for an area of 20 phones.
+        devices = select(s.id).where(s.user_id == m.user_id).offset(0).lateral()
+        sample = select(devices.c.id).select_from(m).join(devices, true()).where(m.area_id.in_(ids))
+    else:
+        sample = select(s.id).join(m, m.user_id == s.user_id).where(m.area_id.in_(ids))
+    return session.execute(select(func.count()).select_from(sample.limit(limit + 1).subquery())).scalar_one() <= limit
 
 
 def fan_out_escalation(session: Session, alert, area: Area, police_ids: list[int], now=None) -> int:
