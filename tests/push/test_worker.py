@@ -38,6 +38,25 @@ def test_gone_subscription_is_removed_and_the_rest_are_sent(app, client, auth, s
     assert {r.status for uid, r in result.items() if uid != member.id} == {"sent"}
 
 
+def test_one_batch_with_every_outcome_records_each_row_its_own(app, client, auth, session, world: World, pushsvc):
+    # record() writes a batch's outcomes grouped by outcome: each row must still get its own.
+    people = world.people
+    pushsvc.fail(world.devices["member"], [410])
+    pushsvc.fail(world.devices["contact"], [500])
+    alert_id = alert_for(client, auth, world)
+    before = utcnow()
+    assert Worker(app).run_once() == 3
+    result = rows(session, alert_id)
+    gone, retrying, sent = result[people["member"].id], result[people["contact"].id], result[people["police"].id]
+    assert (gone.status, gone.attempts, gone.last_status, gone.subscription_id) == ("gone", 1, 410, None)
+    assert (retrying.status, retrying.attempts, retrying.last_status) == ("retrying", 1, 500)
+    assert retrying.subscription_id is not None and retrying.sent_at is None
+    assert retrying.next_attempt_at.replace(tzinfo=None) > before.replace(tzinfo=None)
+    assert (sent.status, sent.attempts, sent.last_status) == ("sent", 1, 201)
+    assert sent.subscription_id is not None and sent.sent_at is not None
+    assert {r.claimed_by for r in result.values()} == {None}
+
+
 def test_unsubscribed_endpoint_answers_410_forever_and_later_alerts_skip_it(app, client, auth, session, world: World, pushsvc):
     pushsvc.unsubscribe(world.devices["contact"])
     alert_for(client, auth, world)

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, bindparam, delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlmodel import Session
 
 from watch.accounts.models import User
@@ -23,6 +23,7 @@ from watch.push.retry import SendResult, backoff_delay
 from watch.push.webpush.message import PushMessage, alert_topic
 
 log = logging.getLogger("watch.push.worker")
+_IN_CHUNK = 1000  # ids per IN (...): well under SQLite's bound-parameter limit
 
 
 def claim(session: Session, token: str, *, limit: int, lease_seconds: float, postgres: bool) -> int:
@@ -147,20 +148,31 @@ def _retry_at(job: Job, result: SendResult, now, base: float, cap: float, floor:
 
 
 def record(session: Session, token: str, rows: list[dict], *, gone_subscriptions: set[int], sent_subscriptions: set[int], now) -> None:
-    """Write the outcomes (only where our lease still holds) and drop subscriptions that are gone."""
+    """Write the outcomes (only where our lease still holds) and drop subscriptions that are gone.
+
+    Rows with the same outcome (nearly all of a batch: sent, first attempt, 201) are written by one
+    UPDATE ... WHERE id IN (...), not one statement per row: the database side of a batch then costs
+    a few statements whatever its size. A row's subscription_id is only ever cleared (None), never
+    written back, so a subscription deleted meanwhile is not resurrected.
+    """
     t = Delivery.__table__
-    if rows:
-        session.execute(
-            update(t).where(t.c.id == bindparam("b_id"), t.c.claimed_by == token).values(
-                status=bindparam("status"), attempts=bindparam("attempts"), next_attempt_at=bindparam("next_attempt_at"),
-                last_status=bindparam("last_status"), reason=bindparam("reason"), sent_at=bindparam("sent_at"),
-                shrunk=bindparam("shrunk"), subscription_id=bindparam("subscription_id"), claimed_by=None, claimed_until=None,
-            ),
-            rows,
-        )
+    groups: dict[tuple, list[int]] = {}
+    for row in rows:
+        key = (row["status"], row["attempts"], row["next_attempt_at"], row["last_status"], row["reason"], row["sent_at"],
+               row["shrunk"], row["subscription_id"] is None)
+        groups.setdefault(key, []).append(row["b_id"])
+    for (status, attempts, next_at, last_status, reason, sent_at, shrunk, clear_sub), ids in groups.items():
+        values = {"status": status, "attempts": attempts, "next_attempt_at": next_at, "last_status": last_status,
+                  "reason": reason, "sent_at": sent_at, "shrunk": shrunk, "claimed_by": None, "claimed_until": None}
+        if clear_sub:
+            values["subscription_id"] = None
+        for start in range(0, len(ids), _IN_CHUNK):
+            session.execute(update(t).where(t.c.claimed_by == token, t.c.id.in_(ids[start:start + _IN_CHUNK])).values(**values))
     if sent_subscriptions:
-        session.execute(update(PushSubscription.__table__).where(PushSubscription.__table__.c.id.in_(sent_subscriptions))
-                        .values(last_success_at=now))
+        s = PushSubscription.__table__
+        ids = sorted(sent_subscriptions)
+        for start in range(0, len(ids), _IN_CHUNK):
+            session.execute(update(s).where(s.c.id.in_(ids[start:start + _IN_CHUNK])).values(last_success_at=now))
     if gone_subscriptions:
         # The push service said the browser unsubscribed: never send there again.
         session.execute(delete(PushSubscription.__table__).where(PushSubscription.__table__.c.id.in_(gone_subscriptions)))
