@@ -151,10 +151,17 @@ class PushSender:
             raise InvalidSubscription("endpoint_path", "endpoint contains characters not allowed in a URL")
         return _Route(service[0], service[1], URL(endpoint, encoded=True), parts.netloc)
 
-    def _prepare(self, message: PushMessage) -> tuple[_Route, dict[str, str], bytes, str] | SendResult:
-        """The route, headers and encrypted body, or the reason the message cannot be sent."""
+    def _prepare(self, message: PushMessage, route: _Route,
+                 encoded: dict[int, bytes]) -> tuple[_Route, dict[str, str], bytes, str] | SendResult:
+        """The headers and encrypted body, or the reason the message cannot be sent.
+
+        `encoded` caches each payload's JSON by object: the members of one area who share a
+        language share one payload dict (batches.load_jobs), so it is serialised once per batch.
+        """
         note = ""
-        data = message.encoded()
+        data = encoded.get(id(message.payload))
+        if data is None:
+            data = encoded[id(message.payload)] = message.encoded()
         if len(data) > MAX_PAYLOAD_BYTES:
             message = message.shrink()
             data = message.encoded()
@@ -162,10 +169,7 @@ class PushSender:
             if len(data) > MAX_PAYLOAD_BYTES:
                 return SendResult("too_large", reason=f"payload exceeds {MAX_PAYLOAD_BYTES} bytes")
         try:
-            route = self._route(message.endpoint)
             body = encrypt_payload(data, message.p256dh, message.auth)
-        except UnsafeAddress as exc:
-            return SendResult("failed", reason=f"endpoint_address: {exc.message}")
         except InvalidSubscription as exc:
             return SendResult("failed", reason=f"{exc.code}: {exc.message}")
         except ValueError as exc:
@@ -180,6 +184,17 @@ class PushSender:
         if message.topic:
             headers["Topic"] = message.topic
         return route, headers, body, note
+
+    def _route_or_failure(self, endpoint: str) -> _Route | SendResult:
+        """The message's route, or why its endpoint cannot be used (checked once per message)."""
+        try:
+            return self._route(endpoint)
+        except UnsafeAddress as exc:
+            return SendResult("failed", reason=f"endpoint_address: {exc.message}")
+        except InvalidSubscription as exc:
+            return SendResult("failed", reason=f"{exc.code}: {exc.message}")
+        except ValueError as exc:
+            return SendResult("failed", reason=f"endpoint: {exc}")
 
     async def _deliver(self, prepared: tuple[_Route, dict[str, str], bytes, str]) -> SendResult:
         route = prepared[0]
@@ -247,9 +262,9 @@ class PushSender:
             return replace(result, reason=note)
         return result
 
-    async def _send_one(self, message: PushMessage) -> SendResult:
+    async def _send_one(self, message: PushMessage, route: _Route, encoded: dict[int, bytes]) -> SendResult:
         try:
-            prepared = self._prepare(message)
+            prepared = self._prepare(message, route, encoded)
             if isinstance(prepared, SendResult):
                 return prepared
             return await self._deliver(prepared)
@@ -262,15 +277,20 @@ class PushSender:
             self._connections = asyncio.Semaphore(self.max_connections)
         connections = self._connections
         results: list[SendResult | None] = [None] * len(batch)
-        queues: dict[tuple[str, str, int] | None, deque[int]] = {}
+        routes: list[_Route | None] = [None] * len(batch)
+        queues: dict[tuple[str, str, int], deque[int]] = {}
         for i, message in enumerate(batch):
             try:
-                parts = urlsplit(message.endpoint)
-                key = (parts.scheme, (parts.hostname or "").lower(), parts.port or 0)
-            except ValueError as exc:
-                results[i] = SendResult("failed", reason=f"endpoint: {exc}")
+                route = self._route_or_failure(message.endpoint)
+            except Exception:
+                logger.exception("unexpected error routing push")
+                route = SendResult("failed", reason="internal error")
+            if isinstance(route, SendResult):
+                results[i] = route
                 continue
-            queues.setdefault(key, deque()).append(i)
+            routes[i] = route
+            queues.setdefault(route.key, deque()).append(i)
+        encoded: dict[int, bytes] = {}
 
         async def drain(queue: deque[int]) -> None:
             # Each worker holds one of its service's slots and one global connection slot,
@@ -278,7 +298,7 @@ class PushSender:
             while queue:
                 i = queue.popleft()
                 async with connections:
-                    results[i] = await self._send_one(batch[i])
+                    results[i] = await self._send_one(batch[i], routes[i], encoded)  # type: ignore[arg-type]
 
         await asyncio.gather(*(
             drain(queue) for queue in queues.values() for _ in range(min(self.per_host_concurrency, len(queue)))
