@@ -113,22 +113,29 @@ class Worker:
     def pump(self, *, periodic: bool = False) -> int:
         """Work while there is work (with periodic, also run due watch.tasks between batches).
 
-        Only the batch on the wire is claimed, and its lease is renewed while it is
-        sent, so a killed worker strands at most one batch, for one short lease.
+        Only the batch on the wire is claimed, and its lease is renewed while it is sent, so a
+        killed worker strands at most one batch, for one short lease. While a batch is on the
+        wire, the next chunk of a fan-out job is written beside it, so the expansion of a large
+        alert never holds back the sending (nor the sending the expansion).
         """
         handled = 0
         while not self.stopping.is_set():
             # Sending first: the queue is claimed highest priority first, and the police
             # contacts' deliveries are written with the alert, so they never wait for an expansion.
             batch = self._take()
-            if batch is not None:
+            if batch is None:
+                expanded = self.expand_once()
+                if expanded is None:
+                    break
+                handled += expanded
+            else:
                 token, jobs = batch
-                self._finish(token, jobs, self._send_leased(token, jobs))
+                future = self._pipeline.submit(self._send, jobs)
+                try:
+                    handled += self.expand_once() or 0
+                finally:
+                    self._finish(token, jobs, self._wait_leased(token, future))
                 handled += len(jobs)
-            expanded = self.expand_once()
-            if batch is None and expanded is None:
-                break
-            handled += expanded or 0
             if periodic:
                 tasks.run_due(self.app)
         return handled
@@ -172,9 +179,12 @@ class Worker:
             return token, load_jobs(session, token)
 
     def _send_leased(self, token: str, jobs: list[Job]) -> list[SendResult | None]:
-        """Send a batch; while it is on the wire, renew its lease every third of the lease (the heartbeat)."""
+        """Send a batch, renewing its lease while it is on the wire."""
+        return self._wait_leased(token, self._pipeline.submit(self._send, jobs))
+
+    def _wait_leased(self, token: str, future) -> list[SendResult | None]:
+        """Wait for a batch on the wire; every third of the lease, renew it (the heartbeat)."""
         lease = float(self.app.config["PUSH_LEASE_SECONDS"])
-        future = self._pipeline.submit(self._send, jobs)
         while True:
             try:
                 return future.result(timeout=lease / 3)
