@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 class ServiceProcess:
     """tests/pushservice.py in its own process, driven through its /_control/ API."""
 
-    def __init__(self, retry_after: float = 0, *, tls: bool = False, delay: float = 0.0):
+    def __init__(self, retry_after: float = 0, *, tls: bool = False, delay: float = 0.0, decrypt_every: int = 1):
         args = [sys.executable, str(ROOT / "tests" / "pushservice.py"), "--port", "0", "--retry-after", str(retry_after),
-                "--delay", str(delay)]
+                "--delay", str(delay), "--decrypt-every", str(decrypt_every)]
         self.ca_file: str | None = None
         self._ssl: ssl.SSLContext | None = None
         if tls:
