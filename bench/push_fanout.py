@@ -425,7 +425,7 @@ class WorkerPool:
         from tests.push.procs import start_worker, worker_env
 
         env = worker_env(url, str(instance), services[0].hostport, PUSH_ALLOW_INSECURE_HOSTS=[s.hostport for s in services],
-                         PUSH_TEST_CA_FILE=str(bundle), PUSH_BATCH_SIZE=opts.batch,
+                         ca_file=str(bundle), PUSH_BATCH_SIZE=opts.batch,
                          PUSH_PER_HOST_CONCURRENCY=opts.per_host, PUSH_CONNECTIONS=opts.per_host * len(services))
         self.procs = [start_worker(env, instance / f"worker{i}.log") for i in range(opts.workers)]
 
