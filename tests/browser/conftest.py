@@ -146,6 +146,18 @@ def new_context(browser, base_url):
 
 
 @pytest.fixture
+def phone_as(new_context):
+    """A page in a fresh phone-sized context, logged in: phone_as(user, color_scheme="dark")."""
+
+    def make(user: dict, **options):
+        page = new_context(**options).new_page()
+        login(page, user)
+        return page
+
+    return make
+
+
+@pytest.fixture
 def page(new_context):
     """A page in a fresh phone-sized context."""
     return new_context().new_page()
@@ -167,6 +179,39 @@ def screenshot(page, name: str, full_page: bool = False) -> Path:
     path = SCREENSHOTS / f"{re.sub(r'[^a-z0-9_-]+', '-', name.lower())}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def serious(results) -> list[str]:
+    """The serious and critical axe violations in `results`, one line each."""
+    out = []
+    for v in results.response["violations"]:
+        if v.get("impact") in ("serious", "critical"):
+            nodes = "; ".join(n["target"][0] if n.get("target") else "?" for n in v["nodes"][:3])
+            out.append(f"{v['id']} ({v['impact']}): {v['help']} at {nodes}")
+    return out
+
+
+class PhoneCheck:
+    """check(page, name): axe (0 serious/critical), no sideways scroll, a full-page screenshot.
+
+    Problems are collected in .problems, so one test sees every page's findings; assert it empty at the end.
+    The screenshot is saved as prefix + name + suffix.
+    """
+
+    def __init__(self, prefix: str = "", suffix: str = ""):
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.axe, self.problems, self.prefix, self.suffix = Axe(), {}, prefix, suffix
+
+    def __call__(self, page, name: str) -> None:
+        page.wait_for_load_state("networkidle")
+        found = serious(self.axe.run(page))
+        if found:
+            self.problems[name] = found
+        screenshot(page, f"{self.prefix}{name}{self.suffix}", full_page=True)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            self.problems[name + " width"] = width
 
 
 def wait_js(page, expression: str, arg=None, timeout: int = 10_000):

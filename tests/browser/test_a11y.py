@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import login, screenshot, serious
 
 pytestmark = pytest.mark.browser
 
@@ -64,15 +64,6 @@ def pages_for(live_app, world):
 
     with live_app.test_request_context():
         return [(url_for(endpoint, **{k: world[v] for k, v in args.items()}), who) for endpoint, args, who in PAGES]
-
-
-def serious(results) -> list[str]:
-    out = []
-    for v in results.response["violations"]:
-        if v.get("impact") in ("serious", "critical"):
-            nodes = "; ".join(n["target"][0] if n.get("target") else "?" for n in v["nodes"][:3])
-            out.append(f"{v['id']} ({v['impact']}): {v['help']} at {nodes}")
-    return out
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

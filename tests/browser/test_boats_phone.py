@@ -9,8 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.conftest import login, screenshot
-from tests.browser.test_a11y import serious
+from tests.browser.conftest import login, screenshot, serious
 
 pytestmark = pytest.mark.browser
 LON, LAT = 17.10, 58.70  # a marina of its own, away from the other browser tests' areas

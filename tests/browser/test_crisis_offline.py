@@ -8,8 +8,7 @@ import os
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_worker, wait_js
-from tests.browser.test_a11y import serious
+from tests.browser.conftest import screenshot, serious, wait_for_worker, wait_js
 
 pytestmark = pytest.mark.browser
 # One real municipality per colour scheme (the live database lives for the whole run).

@@ -8,8 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.browser.conftest import login, screenshot
-from tests.browser.test_a11y import serious
+from tests.browser.conftest import login, screenshot, serious
 
 pytestmark = pytest.mark.browser
 # The live app's database lasts the whole run: each test gets a municipality of its own.

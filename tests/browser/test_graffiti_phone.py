@@ -10,8 +10,7 @@ import os
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import login, screenshot
-from tests.browser.test_a11y import serious
+from tests.browser.conftest import login, screenshot, serious
 
 pytestmark = pytest.mark.browser
 MUNI = f"Gnesta-{os.getpid()}"

@@ -7,8 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.conftest import login, screenshot
-from tests.browser.test_a11y import serious
+from tests.browser.conftest import PhoneCheck
 
 pytestmark = pytest.mark.browser
 # Each scheme its own municipality: the live app (and its database) is shared by the browser tests.
@@ -16,9 +15,7 @@ MUNIS = {"light": "Gnesta", "dark": "Flen"}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_sign_up_check_in_and_debrief_on_a_phone(live_app, db, make_user, new_context, scheme):
-    from axe_playwright_python.sync_playwright import Axe
-
+def test_sign_up_check_in_and_debrief_on_a_phone(live_app, db, make_user, phone_as, scheme):
     from watch.db import utcnow
     from watch.nightwalks import service
 
@@ -39,20 +36,8 @@ def test_sign_up_check_in_and_debrief_on_a_phone(live_app, db, make_user, new_co
         return group.id, shift.id
 
     group_id, shift_id = db(setup)
-    axe, problems = Axe(), {}
-
-    def check(page, name):
-        page.wait_for_load_state("networkidle")
-        found = serious(axe.run(page))
-        if found:
-            problems[name] = found
-        screenshot(page, f"nightwalks-{name}-{scheme}", full_page=True)
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        if width > 390:
-            problems[name + " width"] = width
-
-    page = new_context(color_scheme=scheme).new_page()
-    login(page, walker)
+    check = PhoneCheck(prefix="nightwalks-", suffix=f"-{scheme}")
+    page = phone_as(walker, color_scheme=scheme)
     page.goto(f"/nightwalks/?municipality={MUNI}")
     check(page, "index")
     page.click(f"a[href='/nightwalks/groups/{group_id}']")
@@ -123,4 +108,4 @@ def test_sign_up_check_in_and_debrief_on_a_phone(live_app, db, make_user, new_co
         return d.adults, d.hours, d.intoxication, d.needs_followup, d.notes
 
     assert db(stored) == (2, 5.5, 1, True, "Lugnt vid kiosken.")
-    assert not problems, problems
+    assert not check.problems, check.problems

@@ -7,8 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.conftest import login, screenshot
-from tests.browser.test_a11y import serious
+from tests.browser.conftest import PhoneCheck
 
 pytestmark = pytest.mark.browser
 # Each scheme its own municipality: the live app (and its database) is shared by the browser tests.
@@ -16,9 +15,7 @@ MUNIS = {"light": "Katrineholm", "dark": "Flen"}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_write_sign_and_follow_a_promise_on_a_phone(live_app, db, make_user, new_context, scheme):
-    from axe_playwright_python.sync_playwright import Axe
-
+def test_write_sign_and_follow_a_promise_on_a_phone(live_app, db, make_user, new_context, phone_as, scheme):
     from watch.areas import registration
     from watch.organisations.models import Organisation, OrganisationMembership
     from watch.promises import service
@@ -41,20 +38,8 @@ def test_write_sign_and_follow_a_promise_on_a_phone(live_app, db, make_user, new
     orgs = db(setup)
     today = db(lambda s: service.today())
     start, end = today - timedelta(days=20), service.add_years(today - timedelta(days=20), 1) - timedelta(days=1)
-    axe, problems = Axe(), {}
-
-    def check(page, name):
-        page.wait_for_load_state("networkidle")
-        found = serious(axe.run(page))
-        if found:
-            problems[name] = found
-        screenshot(page, f"promises-{name}-{scheme}", full_page=True)
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        if width > 390:
-            problems[name + " width"] = width
-
-    page = new_context(color_scheme=scheme).new_page()
-    login(page, coordinator)
+    check = PhoneCheck(prefix="promises-", suffix=f"-{scheme}")
+    page = phone_as(coordinator, color_scheme=scheme)
     page.goto("/promises/manage/")
     page.click(f"a[href='/promises/manage/new/{muni}']")
     page.wait_for_selector("#area-draw-map .leaflet-tile-pane", state="attached")
@@ -124,4 +109,4 @@ def test_write_sign_and_follow_a_promise_on_a_phone(live_app, db, make_user, new
     check(public, "report")
     public.emulate_media(media="print")
     assert public.locator(".site-header").is_hidden() and public.locator("#report-print").is_hidden()
-    assert not problems, problems
+    assert not check.problems, check.problems

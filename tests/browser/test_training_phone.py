@@ -6,8 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.conftest import login, screenshot
-from tests.browser.test_a11y import serious
+from tests.browser.conftest import PhoneCheck
 
 pytestmark = pytest.mark.browser
 # Each scheme its own municipality: the live app (and its database) is shared by the browser tests.
@@ -15,9 +14,7 @@ MUNIS = {"light": "Trosa", "dark": "Vingåker"}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_register_attend_and_approve_on_a_phone(live_app, db, make_user, new_context, scheme):
-    from axe_playwright_python.sync_playwright import Axe
-
+def test_register_attend_and_approve_on_a_phone(live_app, db, make_user, phone_as, scheme):
     from watch.areas import registration
     from watch.db import utcnow
     from watch.training import service
@@ -40,20 +37,8 @@ def test_register_attend_and_approve_on_a_phone(live_app, db, make_user, new_con
         return area.id, ts.id
 
     area_id, session_id = db(setup)
-    axe, problems = Axe(), {}
-
-    def check(page, name):
-        page.wait_for_load_state("networkidle")
-        found = serious(axe.run(page))
-        if found:
-            problems[name] = found
-        screenshot(page, f"training-{name}-{scheme}", full_page=True)
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        if width > 390:
-            problems[name + " width"] = width
-
-    page = new_context(color_scheme=scheme).new_page()
-    login(page, contact)
+    check = PhoneCheck(prefix="training-", suffix=f"-{scheme}")
+    page = phone_as(contact, color_scheme=scheme)
     page.goto(f"/training/?municipality={MUNI}")
     check(page, "index")
     page.click(f"a[href='/training/{session_id}']")
@@ -71,8 +56,7 @@ def test_register_attend_and_approve_on_a_phone(live_app, db, make_user, new_con
         s.commit()
 
     db(to_today)
-    trainer = new_context(color_scheme=scheme).new_page()
-    login(trainer, police)
+    trainer = phone_as(police, color_scheme=scheme)
     trainer.goto(f"/training/{session_id}/attendance")
     check(trainer, "attendance")
     trainer.check(f"#present-{contact['id']}")
@@ -87,4 +71,4 @@ def test_register_attend_and_approve_on_a_phone(live_app, db, make_user, new_con
         return registration.approve_area(s, s.get(User, police["id"]), area_id).status.value
 
     assert db(approve) == "active"  # no one marked training by hand
-    assert not problems, problems
+    assert not check.problems, check.problems
