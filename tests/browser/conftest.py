@@ -237,6 +237,23 @@ def wait_for_worker(page, timeout: int = 10_000) -> None:
     wait_js(page, "() => navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)", timeout=timeout)
 
 
+def queued_offline_then_stored_once(ctx, page, *, submit: str, queued: str, name: str, stored) -> None:
+    """Submit with the network off: the phone keeps it (nothing stored, screenshot `name`); back online it is
+    stored once, and a second flush and a reload store nothing more. stored() counts it in the database."""
+    ctx.set_offline(True)
+    page.click(submit)
+    page.wait_for_selector(f"text={queued}")
+    page.wait_for_selector(".pwa-queue")
+    screenshot(page, name)
+    assert stored() == 0
+    ctx.set_offline(False)
+    page.wait_for_selector(".pwa-queue", state="detached", timeout=15_000)
+    assert stored() == 1
+    page.evaluate("navigator.serviceWorker.controller.postMessage({type: 'flush'})")
+    page.reload()
+    assert stored() == 1
+
+
 @pytest.fixture
 def make_area(db):
     """An approved area (square around lon/lat, through the areas service) with the given members; returns its id."""

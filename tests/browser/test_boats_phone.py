@@ -9,29 +9,10 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.conftest import login, screenshot, serious
+from tests.browser.conftest import PhoneCheck, login
 
 pytestmark = pytest.mark.browser
 LON, LAT = 17.10, 58.70  # a marina of its own, away from the other browser tests' areas
-
-
-class Checker:
-    """axe on a page (0 serious/critical), no sideways scroll, a screenshot."""
-
-    def __init__(self):
-        from axe_playwright_python.sync_playwright import Axe
-
-        self.axe, self.problems = Axe(), {}
-
-    def __call__(self, page, name):
-        page.wait_for_load_state("networkidle")
-        found = serious(self.axe.run(page))
-        if found:
-            self.problems[name] = found
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        if width > 390:
-            self.problems[name + " width"] = width
-        screenshot(page, name, full_page=True)
 
 
 @pytest.fixture
@@ -61,7 +42,7 @@ def marina(db, make_user, make_area):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_stolen_engine_from_the_boat_page_and_the_police_view(live_app, marina, new_context, scheme):
-    check = Checker()
+    check = PhoneCheck()
     geo = {"geolocation": {"latitude": LAT, "longitude": LON}, "permissions": ["geolocation"], "color_scheme": scheme}
     owner = new_context(**geo).new_page()
     login(owner, marina["people"]["owner"])
@@ -98,7 +79,7 @@ def test_a_nights_watch_with_qr_rounds_a_missed_checkpoint_and_a_swap(live_app, 
     from watch.boats.rota import rounds, service
     from watch.boats.rota.models import WatchAssignment, WatchShift
 
-    check = Checker()
+    check = PhoneCheck()
 
     def plan(s):
         with live_app.test_request_context():
@@ -171,7 +152,7 @@ def test_a_nights_watch_with_qr_rounds_a_missed_checkpoint_and_a_swap(live_app, 
 def test_an_away_notice_a_neighbour_helps_with_then_gone_after_the_return(live_app, marina, db, new_context):
     from watch.boats.away import service
 
-    check = Checker()
+    check = PhoneCheck()
     owner = new_context(color_scheme="dark").new_page()
     login(owner, marina["people"]["owner"])
     owner.goto(f"/away/new/{marina['area']}")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.browser.conftest import login, screenshot, serious
+from tests.browser.conftest import login, queued_offline_then_stored_once, screenshot, serious, wait_for_worker
 
 pytestmark = pytest.mark.browser
 # The live app's database lasts the whole run: each test gets a municipality of its own.
@@ -188,7 +188,6 @@ def test_a_week_of_est_on_a_phone(live_app, est_world, new_context):
 def test_a_report_written_offline_waits_on_the_phone_and_is_stored_once(live_app, est_world, new_context, db):
     from sqlmodel import select
 
-    from tests.browser.conftest import wait_for_worker
     from watch.est.models import EstReport
 
     now, this, _last, _wed = _weeks()
@@ -204,16 +203,6 @@ def test_a_report_written_offline_waits_on_the_phone_and_is_stored_once(live_app
     page.select_option("#what", "skadegorelse:glaskross")
     page.select_option("#place_id", str(est_world["place"]))
     page.fill("#description", text)
-    ctx.set_offline(True)
-    page.click("text=Spara rapporten")
-    page.wait_for_selector("text=Inget nätverk: rapporten sparas i telefonen")
-    page.wait_for_selector(".pwa-queue")
-    screenshot(page, "est-offline-queued")
-    stored = lambda: db(lambda s: len(s.exec(select(EstReport).where(EstReport.description == text)).all()))  # noqa: E731
-    assert stored() == 0
-    ctx.set_offline(False)
-    page.wait_for_selector(".pwa-queue", state="detached", timeout=15_000)
-    assert stored() == 1
-    page.evaluate("navigator.serviceWorker.controller.postMessage({type: 'flush'})")
-    page.reload()
-    assert stored() == 1
+    queued_offline_then_stored_once(
+        ctx, page, submit="text=Spara rapporten", queued="Inget nätverk: rapporten sparas i telefonen", name="est-offline-queued",
+        stored=lambda: db(lambda s: len(s.exec(select(EstReport).where(EstReport.description == text)).all())))

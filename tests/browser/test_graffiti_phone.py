@@ -10,7 +10,7 @@ import os
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import login, screenshot, serious
+from tests.browser.conftest import PhoneCheck, screenshot, serious
 
 pytestmark = pytest.mark.browser
 MUNI = f"Gnesta-{os.getpid()}"
@@ -65,29 +65,15 @@ def smtp_for_live_app(live_app):
     server.stop()
 
 
-def test_graffiti_from_a_phone_to_both_routes(live_app, graffiti_world, new_context, tmp_path, db, smtp_for_live_app):
-    from axe_playwright_python.sync_playwright import Axe
+def test_graffiti_from_a_phone_to_both_routes(live_app, graffiti_world, phone_as, tmp_path, db, smtp_for_live_app):
     from sqlmodel import select
 
     from watch.mail.models import OutboxMessage
 
-    axe = Axe()
-    problems = {}
-
-    def check(page, name):
-        page.wait_for_load_state("networkidle")
-        found = serious(axe.run(page))
-        if found:
-            problems[name] = found
-        screenshot(page, name, full_page=True)
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        if width > 390:
-            problems[name + " width"] = width
-
+    check = PhoneCheck()
     photo = tmp_path / "klotter.jpg"
     Image.new("RGB", (80, 60), (200, 40, 90)).save(photo, "JPEG")
-    page = new_context(color_scheme="dark").new_page()
-    login(page, graffiti_world["resident"])
+    page = phone_as(graffiti_world["resident"], color_scheme="dark")
     page.goto("/graffiti/new")
 
     def fill():
@@ -120,18 +106,17 @@ def test_graffiti_from_a_phone_to_both_routes(live_app, graffiti_world, new_cont
     arrived = [m for m in smtp_for_live_app.messages if m["To"] == "klotter@gnesta.example.se"]
     assert len(arrived) == 1 and arrived[0]["Subject"].startswith("Klotter nr")
 
-    handler = new_context(color_scheme="light").new_page()
-    login(handler, graffiti_world["handler"])
+    handler = phone_as(graffiti_world["handler"], color_scheme="light")
     handler.goto(report_url)
     check(handler, "graffiti-handler-light")
     handler.click("#graffiti-police")
     handler.wait_for_load_state()
     assert "Västra Storgatan 3" in handler.content()
     check(handler, "graffiti-police-package-light")
-    assert not problems, problems
+    assert not check.problems, check.problems
 
 
-def test_the_coordinator_draws_the_owner_layer_publishes_and_approves_a_photo(live_app, graffiti_world, new_context, tmp_path, db):
+def test_the_coordinator_draws_the_owner_layer_publishes_and_approves_a_photo(live_app, graffiti_world, new_context, phone_as, tmp_path, db):
     import re
 
     from axe_playwright_python.sync_playwright import Axe
@@ -143,8 +128,7 @@ def test_the_coordinator_draws_the_owner_layer_publishes_and_approves_a_photo(li
     problems = {}
     photo = tmp_path / "klotter2.jpg"
     Image.new("RGB", (80, 60), (30, 140, 90)).save(photo, "JPEG")
-    resident = new_context().new_page()
-    login(resident, graffiti_world["resident"])
+    resident = phone_as(graffiti_world["resident"])
     resident.goto("/graffiti/new")
     resident.select_option("#municipality", graffiti_world["muni"])
     resident.fill("#lat", "59.0450")
@@ -158,8 +142,7 @@ def test_the_coordinator_draws_the_owner_layer_publishes_and_approves_a_photo(li
     report_path = re.search(r"/graffiti/\d+$", resident.url).group(0)
 
     for scheme in ("light", "dark"):
-        page = new_context(color_scheme=scheme).new_page()
-        login(page, graffiti_world["coord"])
+        page = phone_as(graffiti_world["coord"], color_scheme=scheme)
         page.goto(f"/graffiti/setup/{graffiti_world['muni']}")
         page.wait_for_selector("#area-draw-map.leaflet-container")
         page.wait_for_load_state("networkidle")

@@ -10,7 +10,7 @@ import os
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import login, screenshot, serious
+from tests.browser.conftest import PhoneCheck, login, queued_offline_then_stored_once, wait_for_worker
 
 pytestmark = pytest.mark.browser
 _runs = iter(range(1, 1000))
@@ -49,24 +49,9 @@ def _jpeg(tmp_path):
     return path
 
 
-def test_a_walk_from_plan_to_public_protocol_on_a_phone(live_app, walk_world, new_context, tmp_path):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    problems = {}
-
-    def check(page, name):
-        page.wait_for_load_state("networkidle")
-        found = serious(axe.run(page))
-        if found:
-            problems[name] = found
-        screenshot(page, name, full_page=True)
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        if width > 390:
-            problems[name + " width"] = width
-
-    org = new_context(color_scheme="light").new_page()
-    login(org, walk_world["people"]["organiser"])
+def test_a_walk_from_plan_to_public_protocol_on_a_phone(live_app, walk_world, new_context, phone_as, tmp_path):
+    check = PhoneCheck()
+    org = phone_as(walk_world["people"]["organiser"], color_scheme="light")
     org.goto("/walks/new")
     org.select_option("#organiser_id", str(walk_world["orgs"]["tek"]))
     org.fill("#name", "Centrum – stationen")
@@ -83,8 +68,7 @@ def test_a_walk_from_plan_to_public_protocol_on_a_phone(live_app, walk_world, ne
     org.wait_for_load_state()
     assert org.locator("#walk-status").inner_text() == "Inbjudningar skickade"
 
-    walker = new_context(color_scheme="dark").new_page()
-    login(walker, walk_world["people"]["walker"])
+    walker = phone_as(walk_world["people"]["walker"], color_scheme="dark")
     walker.goto(walk_url)
     walker.select_option("#o-category", "lighting_broken")
     walker.fill("#o-lat", "58.8860")
@@ -135,13 +119,12 @@ def test_a_walk_from_plan_to_public_protocol_on_a_phone(live_app, walk_world, ne
     check(public, "walk-protocol-public-dark")
     public.emulate_media(color_scheme="light")
     check(public, "walk-protocol-public-light")
-    assert not problems, problems
+    assert not check.problems, check.problems
 
 
 def test_an_observation_logged_offline_waits_on_the_phone_and_is_stored_once(live_app, walk_world, new_context, db):
     from sqlmodel import select
 
-    from tests.browser.conftest import wait_for_worker
     from watch.walks import service
     from watch.walks.models import WalkObservation
 
@@ -167,16 +150,6 @@ def test_an_observation_logged_offline_waits_on_the_phone_and_is_stored_once(liv
     page.fill("#o-lat", "58.8870")
     page.fill("#o-lon", "17.5370")
     page.fill("#o-note", note)
-    ctx.set_offline(True)
-    page.click("#walk-observe")
-    page.wait_for_selector("text=Inget nätverk: iakttagelsen sparas i telefonen")
-    page.wait_for_selector(".pwa-queue")
-    screenshot(page, "walk-offline-queued")
-    stored = lambda: db(lambda s: len(s.exec(select(WalkObservation).where(WalkObservation.note == note)).all()))  # noqa: E731
-    assert stored() == 0
-    ctx.set_offline(False)
-    page.wait_for_selector(".pwa-queue", state="detached", timeout=15_000)
-    assert stored() == 1
-    page.evaluate("navigator.serviceWorker.controller.postMessage({type: 'flush'})")
-    page.reload()
-    assert stored() == 1
+    queued_offline_then_stored_once(
+        ctx, page, submit="#walk-observe", queued="Inget nätverk: iakttagelsen sparas i telefonen", name="walk-offline-queued",
+        stored=lambda: db(lambda s: len(s.exec(select(WalkObservation).where(WalkObservation.note == note)).all())))
