@@ -94,6 +94,26 @@ def test_photos_are_public_only_when_approved_and_published(world, client, auth,
     assert client.get(url).status_code == 200
 
 
+def test_an_observations_photo_and_a_measures_after_photo_are_for_those_taking_part(world, client, auth, session):
+    from watch.walks import measures
+
+    walk = world.plan()
+    obs, bare = observe(world, walk, photo=image_bytes()), observe(world, walk)
+    m = measures.add(session, user=world["organiser"], walk_id=walk.id, data=measures.MeasureIn(
+        title="Byt armaturen", responsible_kind="municipal_unit", observation_ids=[obs.id]))
+    measures.decide(session, user=world["organiser"], measure_id=m.id, decision="accepted")
+    measures.set_status(session, user=world["organiser"], measure_id=m.id, status="done", after_photo=image_bytes())
+    photos = (f"/walks/observations/{obs.id}/photo", f"/walks/measures/{m.id}/after-photo")
+    auth.as_user(world["participant"])
+    for url in photos:
+        r = client.get(url)
+        assert r.status_code == 200 and r.mimetype == "image/jpeg"
+    assert client.get(f"/walks/observations/{bare.id}/photo").status_code == 404  # no photo
+    assert client.get("/walks/measures/999999/after-photo").status_code == 404
+    auth.as_user(world["outsider"])
+    assert [client.get(url).status_code for url in photos] == [404, 404]
+
+
 def test_gdpr_export_and_delete_keep_the_place_forget_the_person(world, session):
     walk = world.plan()
     observe(world, walk, client_key="k")

@@ -238,28 +238,28 @@ def calendar(walk_id: int):
         "Content-Disposition": f'attachment; filename="trygghetsvandring-{walk.id}.ics"'})
 
 
+def _participant_photo(model, row_id: int, field: str):
+    """The photo in `field` of an observation or measure, for those taking part in its walk; 404 if it has none."""
+    session = get_session()
+    row = session.get(model, row_id)
+    if row is None or not getattr(row, field):
+        abort(404)
+    access.get_walk_for(session, current_user, row.walk_id)
+    return send_file(observations.photo_dir() / getattr(row, field), mimetype="image/jpeg", max_age=0)
+
+
 @bp.get("/observations/<int:observation_id>/photo")
 @login_required
 def photo(observation_id: int):
     """An observation's photo, for those taking part in the walk."""
-    session = get_session()
-    obs = session.get(WalkObservation, observation_id)
-    if obs is None or not obs.photo:
-        abort(404)
-    access.get_walk_for(session, current_user, obs.walk_id)
-    return send_file(observations.photo_dir() / obs.photo, mimetype="image/jpeg", max_age=0)
+    return _participant_photo(WalkObservation, observation_id, "photo")
 
 
 @bp.get("/measures/<int:measure_id>/after-photo")
 @login_required
 def after_photo(measure_id: int):
     """A measure's after-photo, for those taking part in the walk."""
-    session = get_session()
-    m = session.get(Measure, measure_id)
-    if m is None or not m.after_photo:
-        abort(404)
-    access.get_walk_for(session, current_user, m.walk_id)
-    return send_file(observations.photo_dir() / m.after_photo, mimetype="image/jpeg", max_age=0)
+    return _participant_photo(Measure, measure_id, "after_photo")
 
 
 @bp.get("/<int:walk_id>/protocol")
