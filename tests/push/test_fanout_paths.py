@@ -33,8 +33,8 @@ def crowd(session, world: World, make_user, make_area, pushsvc):
     join(session, people["night_owl"], a)
     join(session, people["two_phones"], a)
     join(session, people["two_phones"], b)
-    join(session, people["police_and_member"], b)
-    join(session, people["police_and_member"], a, AreaRole.police)
+    join(session, people["police_and_member"], a)  # police in the second area, delivered under the first
+    join(session, people["police_and_member"], b, AreaRole.police)
     join(session, people["no_phone"], a, AreaRole.contact)
     preferences.save(session, people["muted_police"], levels={b.id: "none"}, area_ids={b.id},
                      quiet_start=time(22, 0), quiet_end=time(7, 0))

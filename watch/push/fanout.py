@@ -17,6 +17,7 @@ from datetime import UTC, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, case, func, insert, literal, not_, or_, select, true, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from watch import events
@@ -77,8 +78,9 @@ def _audience(session: Session, alert, ids: list[int], now, *, min_rank: int = R
     if min_rank > RANK_MEMBER:
         # Start from the few police (and contact) memberships, by ix_area_memberships_area_role, rather
         # than grouping every member's devices to keep a handful; HAVING below still decides.
-        ranked = [AreaRole.police] if min_rank >= RANK_POLICE else [AreaRole.police, AreaRole.contact]
-        conditions.append(m.user_id.in_(select(m.user_id).where(m.area_id.in_(ids), m.role.in_(ranked))))
+        roles = [AreaRole.police] if min_rank >= RANK_POLICE else [AreaRole.police, AreaRole.contact]
+        ranked = aliased(AreaMembership, name="ranked")
+        conditions.append(m.user_id.in_(select(ranked.user_id).where(ranked.area_id.in_(ids), ranked.role.in_(roles))))
     rank = func.max(case((police_row, RANK_POLICE), (m.role == AreaRole.contact, RANK_CONTACT), else_=RANK_MEMBER))
     role = case((rank == RANK_POLICE, ROLE_POLICE), (rank == RANK_CONTACT, ROLE_CONTACT), else_=ROLE_MEMBER)
     priority = case((rank == RANK_POLICE, PRIORITY[ROLE_POLICE]), (rank == RANK_CONTACT, PRIORITY[ROLE_CONTACT]),
