@@ -387,6 +387,26 @@ def run_realistic(app, services, bundle: Path, opts, *, url: str, instance: Path
               f"the last push was recorded); the three push services used {svc_cpu / (n + 1) * 1e3:.3f} ms per message "
               f"of the same two cores")
 
+        # Baseline: the configuration before this benchmark's settings (HTTP/1.1, 32 requests in flight
+        # per push service, batches of 500), one worker in this process, the same alert again.
+        from watch.push.worker import Worker
+
+        saved = {k: app.config[k] for k in ("PUSH_PER_HOST_CONCURRENCY", "PUSH_CONNECTIONS", "PUSH_BATCH_SIZE")}
+        app.config.update(PUSH_PER_HOST_CONCURRENCY=32, PUSH_CONNECTIONS=64, PUSH_BATCH_SIZE=500)
+        baseline = Worker(app, name="bench-baseline")
+        app.config.update(saved)
+        before = sum(s.stats()["total_received"] for s in services)
+        t = time.perf_counter()
+        r = client.post("/api/v1/alerts", json={"category": "burglary", "text": "Inbrott pågår, två personer vid garagen.",
+                                                "lon": lon, "lat": lat})
+        assert r.status_code == 201, r.get_data(as_text=True)
+        baseline.drain(300)
+        took = time.perf_counter() - t
+        baseline.close()
+        got = sum(s.stats()["total_received"] for s in services) - before
+        print(f"baseline, 32 in flight per service, batches of 500, one worker: {got:,} pushes accepted in {took:.2f} s "
+              f"({got / took:,.0f} messages/s)")
+
         # Baseline: pywebpush.webpush() in a sequential loop over a sample, same services and round trip.
         import requests
         from cryptography.hazmat.primitives import serialization
