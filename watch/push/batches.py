@@ -84,6 +84,7 @@ def load_jobs(session: Session, token: str) -> list[Job]:
     area_ids = {r[2] for r in rows if r[2] is not None}
     names = dict(session.execute(select(Area.id, Area.name).where(Area.id.in_(area_ids))).all()) if area_ids else {}
     payloads: dict[tuple, dict] = {}
+    per_role: dict[tuple, tuple[int, str, str]] = {}
     jobs = []
     for (did, alert_id, area_id, role, kind, attempts, shrunk, sub_id, endpoint, p256dh, auth, locale, created,
          notice_id) in rows:
@@ -109,8 +110,11 @@ def load_jobs(session: Session, token: str) -> list[Job]:
             key = (alert_id, area_id, kind, lang)
             if key not in payloads:
                 payloads[key] = messages.payload(alert, area_name=names.get(area_id), kind=kind, locale=lang)
-            message = PushMessage(endpoint, p256dh, auth, payloads[key], ttl=preferences.ttl_for(alert),
-                                  urgency=preferences.urgency_header(alert, role), topic=alert_topic(alert.id))
+            headers = per_role.get((alert_id, role))
+            if headers is None:  # the same for every device of the alert with this role
+                headers = per_role[(alert_id, role)] = (preferences.ttl_for(alert), preferences.urgency_header(alert, role),
+                                                        alert_topic(alert.id))
+            message = PushMessage(endpoint, p256dh, auth, payloads[key], ttl=headers[0], urgency=headers[1], topic=headers[2])
             job.message = message.shrink() if shrunk else message
             job.expires_at = created + timedelta(seconds=message.ttl)
         jobs.append(job)
