@@ -24,6 +24,19 @@ def add_member(session):
 ROLES = ("anonymous", "non_member", "member", "contact", "police_same", "police_other", "admin")
 
 
+def people_in_every_role(make_user, contact) -> dict:
+    """A person for each of ROLES (None for anonymous), with `contact` as the contact; the member is not added yet."""
+    return {
+        "anonymous": None,
+        "non_member": make_user(name="Nils Utanför"),
+        "member": make_user(name="Maja Medlem"),
+        "contact": contact,
+        "police_same": make_user(police=True, municipality=MUNICIPALITY, name="Polis Nyköping"),
+        "police_other": make_user(police=True, municipality="Oxelösund", name="Polis Oxelösund"),
+        "admin": make_user(admin=True, name="Admin"),
+    }
+
+
 class World:
     """An active boat-watch area and a pending one, with a person in every role (and a boat owner)."""
 
@@ -31,15 +44,7 @@ class World:
         self.contact = make_user(name="Karin Kontaktombud")
         self.area = make_area(kind=AreaKind.batsamverkan, contact=self.contact, name="Hamnen")
         self.pending = make_area(status="pending", contact=self.contact, at=(NYKOPING[0] + 0.05, NYKOPING[1]), name="Nya bryggan")
-        self.people = {
-            "anonymous": None,
-            "non_member": make_user(name="Nils Utanför"),
-            "member": make_user(name="Maja Medlem"),
-            "contact": self.contact,
-            "police_same": make_user(police=True, municipality=MUNICIPALITY, name="Polis Nyköping"),
-            "police_other": make_user(police=True, municipality="Oxelösund", name="Polis Oxelösund"),
-            "admin": make_user(admin=True, name="Admin"),
-        }
+        self.people = people_in_every_role(make_user, self.contact)
         add_member(self.area, self.people["member"])
         self.owner = make_user(name="Bo Båtägare")
         add_member(self.area, self.owner)
@@ -57,15 +62,7 @@ class Hood:
     def __init__(self, make_user, make_area, add_member):
         self.contact = make_user(name="Greta Gatuombud")
         self.area = make_area(kind=AreaKind.grannsamverkan, contact=self.contact, at=(NYKOPING[0] + 0.1, NYKOPING[1]), name="Villagatan")
-        self.people = {
-            "anonymous": None,
-            "non_member": make_user(name="Nils Utanför"),
-            "member": make_user(name="Maja Medlem"),
-            "contact": self.contact,
-            "police_same": make_user(police=True, municipality=MUNICIPALITY, name="Polis Nyköping"),
-            "police_other": make_user(police=True, municipality="Oxelösund", name="Polis Oxelösund"),
-            "admin": make_user(admin=True, name="Admin"),
-        }
+        self.people = people_in_every_role(make_user, self.contact)
         add_member(self.area, self.people["member"])
 
 

@@ -36,6 +36,18 @@ def wait_cached(page, path: str, present: bool = True) -> None:
         })""", arg=[path, present])
 
 
+def profile_cached_for(new_context, user):
+    """A phone where `user` logged in and opened the profile page, now in the worker's cache; returns (context, page)."""
+    ctx = new_context()
+    page = ctx.new_page()
+    page.goto("/")
+    wait_for_worker(page)
+    login(page, user)
+    page.goto("/account/profile")
+    wait_cached(page, "/account/profile")
+    return ctx, page
+
+
 def test_manifest_parses_and_worker_activates(page, base_url):
     page.goto("/")
     href = page.get_attribute("link[rel=manifest]", "href")
@@ -53,14 +65,8 @@ def test_manifest_parses_and_worker_activates(page, base_url):
 
 
 def test_reload_offline_shows_the_app_shell(new_context, make_user):
-    ctx = new_context()
-    page = ctx.new_page()
     user = make_user()
-    page.goto("/")
-    wait_for_worker(page)
-    login(page, user)
-    page.goto("/account/profile")
-    wait_cached(page, "/account/profile")
+    ctx, page = profile_cached_for(new_context, user)
     ctx.set_offline(True)
     page.reload()
     # The page this user opened before comes from the phone, styled, with the offline banner.
@@ -77,14 +83,8 @@ def test_reload_offline_shows_the_app_shell(new_context, make_user):
 
 
 def test_logout_and_user_change_drop_cached_pages(new_context, make_user):
-    ctx = new_context()
-    page = ctx.new_page()
     alice, bob = make_user(name="Alice"), make_user(name="Bob")
-    page.goto("/")
-    wait_for_worker(page)
-    login(page, alice)
-    page.goto("/account/profile")
-    wait_cached(page, "/account/profile")
+    _ctx, page = profile_cached_for(new_context, alice)
     page.locator("footer form[action='/account/logout'] button").click()
     page.wait_for_load_state()
     wait_cached(page, "/account/profile", present=False)
@@ -97,14 +97,8 @@ def test_logout_and_user_change_drop_cached_pages(new_context, make_user):
 
 def test_user_change_without_logout_clears_cache(new_context, make_user):
     """A session that ends another way (expiry, another tab) still never shows the last user's pages."""
-    ctx = new_context()
-    page = ctx.new_page()
     alice, bob = make_user(name="Alice"), make_user(name="Bob")
-    page.goto("/")
-    wait_for_worker(page)
-    login(page, alice)
-    page.goto("/account/profile")
-    wait_cached(page, "/account/profile")
+    ctx, page = profile_cached_for(new_context, alice)
     ctx.clear_cookies()
     login(page, bob)
     wait_cached(page, "/account/profile", present=False)
