@@ -206,3 +206,14 @@ def test_a_report_written_offline_waits_on_the_phone_and_is_stored_once(live_app
     queued_offline_then_stored_once(
         ctx, page, submit="text=Spara rapporten", queued="Inget nätverk: rapporten sparas i telefonen", name="est-offline-queued",
         stored=lambda: db(lambda s: len(s.exec(select(EstReport).where(EstReport.description == text)).all())))
+
+
+def test_use_my_position_fills_the_report_coordinates(live_app, est_world, new_context):
+    """The "Use my position" button (js/pwa/offline-form.js, shared with walks and graffiti) fills latitude and longitude."""
+    ctx = new_context(geolocation={"latitude": 58.7531, "longitude": 17.0086}, permissions=["geolocation"])
+    page = ctx.new_page()
+    login(page, est_world["people"]["tekniska"])
+    page.goto(f"/est/{est_world['muni']}/report")
+    page.click("#est-locate")
+    page.wait_for_selector("#est-locate-status:has-text('✓')")
+    assert (page.input_value("#lat"), page.input_value("#lon")) == ("58.753100", "17.008600")
