@@ -102,6 +102,25 @@ def test_who_may_open_the_editor(client, auth, world):
     assert "Oxelösund" in client.get("/promises/manage/?municipality=Oxelösund").get_data(as_text=True)
 
 
+def test_who_may_open_an_activity(client, auth, world):
+    """Editors always; the responsible organisation's reporters once the promise is signed; one plain 404 for the rest."""
+    draft = world.activity(world.draft())
+    _p, counted, _manual = world.signed()
+    urls = lambda a: (f"/promises/manage/activities/{a}", f"/promises/manage/activities/{a}/progress")  # noqa: E731
+    auth.as_user(world["coordinator"])
+    assert client.get(urls(draft.id)[0]).status_code == 200
+    auth.as_user(world["reporter"])  # a reporter of the police, the responsible organisation
+    assert client.get(urls(counted.id)[0]).status_code == 200
+    main = lambda r: re.search(r"<main.*</main>", r.get_data(as_text=True), re.S).group(0)  # noqa: E731
+    missing = main(client.get(urls(10**6)[0]))
+    assert "Sidan finns inte" in missing
+    for who, activity_id in (("reporter", draft.id), ("housing", counted.id), ("outsider", counted.id), ("reporter", 10**6)):
+        auth.as_user(world[who])
+        for url in urls(activity_id):
+            response = client.get(url) if not url.endswith("/progress") else client.post(url, data={"p-text": "x"})
+            assert (response.status_code, main(response)) == (404, missing), (who, url)
+
+
 def test_export_and_deletion(world):
     p, counted, manual = world.signed()
     reporter = world["reporter"]

@@ -8,10 +8,12 @@
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from watch.errors import Forbidden, NotFound
+from watch.errors import MESSAGES, Forbidden, NotFound
 from watch.organisations import access as orgs
 from watch.organisations.models import COORDINATOR, RANK, REPORTER
 from watch.promises.models import PUBLIC, Promise, PromiseActivity
@@ -54,3 +56,25 @@ def public_promise(session: Session, promise_id: int, municipality: str | None =
     if promise is None or promise.status not in PUBLIC or (municipality is not None and promise.municipality != municipality):
         raise NotFound("promise_not_found", _l("No such citizens' promise."))
     return promise
+
+
+class ActivityAccess(NamedTuple):
+    """An activity, its promise, and what the user may do with it."""
+
+    activity: PromiseActivity
+    promise: Promise
+    editor: bool  # may change the activity (may_edit)
+    poster: bool  # may post progress on it (may_post_progress)
+
+
+def get_activity_for(session: Session, user, activity_id: int) -> ActivityAccess:
+    """The activity for the promise's editors, and for its progress posters once the promise is out of draft; else NotFound."""
+    activity = session.get(PromiseActivity, activity_id)
+    if activity is not None:
+        promise = session.get(Promise, activity.promise_id)
+        editor = may_edit(session, user, promise.municipality)
+        poster = may_post_progress(session, user, activity, promise.municipality)
+        if editor or (poster and promise.status != "draft"):
+            return ActivityAccess(activity, promise, editor, poster)
+    # The plain 404 page: nothing tells an outsider whether the activity exists.
+    raise NotFound("not_found", MESSAGES[404])

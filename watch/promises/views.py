@@ -300,14 +300,7 @@ def add_activity(promise_id: int):
 def activity(activity_id: int):
     """One activity: change it (editors), its progress entries, a new entry (editors and the responsible organisation)."""
     session = get_session()
-    act = session.get(PromiseActivity, activity_id)
-    if act is None:
-        abort(404)
-    promise = session.get(Promise, act.promise_id)
-    editor = access.may_edit(session, current_user, promise.municipality)
-    poster = access.may_post_progress(session, current_user, act, promise.municipality)
-    if not editor and (not poster or promise.status == "draft"):
-        abort(404)
+    act, promise, editor, poster = access.get_activity_for(session, current_user, activity_id)
     form = ActivityForm(prefix="a", obj=None if request.method == "POST" else act)
     form.organisation_id.choices = _org_choices(session, promise.municipality)
     progress_form = ProgressForm(prefix="p", data={"entry_on": service.today()})
@@ -338,14 +331,7 @@ def _activity_page(session, promise, act, form, progress_form, editor, poster, s
 def add_progress(activity_id: int):
     """A dated progress entry with its evidence."""
     session = get_session()
-    act = session.get(PromiseActivity, activity_id)
-    if act is None:
-        abort(404)
-    promise = session.get(Promise, act.promise_id)
-    editor = access.may_edit(session, current_user, promise.municipality)
-    poster = access.may_post_progress(session, current_user, act, promise.municipality)
-    if not editor and (not poster or promise.status == "draft"):
-        abort(404)
+    act, promise, editor, poster = access.get_activity_for(session, current_user, activity_id)
     form = ProgressForm(prefix="p")
     if form.validate_on_submit():
         try:
