@@ -158,6 +158,21 @@ def phone_as(new_context):
 
 
 @pytest.fixture
+def worker_phone(new_context):
+    """A phone-sized page the service worker controls, then logged in: worker_phone(user, **context options) -> (context, page)."""
+
+    def make(user: dict, **options):
+        ctx = new_context(**options)
+        page = ctx.new_page()
+        page.goto("/")
+        wait_for_worker(page)
+        login(page, user)
+        return ctx, page
+
+    return make
+
+
+@pytest.fixture
 def page(new_context):
     """A page in a fresh phone-sized context."""
     return new_context().new_page()

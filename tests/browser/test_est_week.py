@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.browser.conftest import login, queued_offline_then_stored_once, screenshot, serious, wait_for_worker
+from tests.browser.conftest import queued_offline_then_stored_once, screenshot, serious
 
 pytestmark = pytest.mark.browser
 # The live app's database lasts the whole run: each test gets a municipality of its own.
@@ -57,7 +57,7 @@ def _weeks():
     return now, this, last, wednesday
 
 
-def test_a_week_of_est_on_a_phone(live_app, est_world, new_context):
+def test_a_week_of_est_on_a_phone(live_app, est_world, phone_as):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
@@ -74,9 +74,7 @@ def test_a_week_of_est_on_a_phone(live_app, est_world, new_context):
         screenshot(page, name, full_page=True)
 
     def phone(who, scheme):
-        page = new_context(color_scheme=scheme, timezone_id="Europe/Stockholm").new_page()
-        login(page, est_world["people"][who])
-        return page
+        return phone_as(est_world["people"][who], color_scheme=scheme, timezone_id="Europe/Stockholm")
 
     # 1. Tekniska divisionen reports graffiti at Stora torget last Wednesday evening.
     tek = phone("tekniska", "light")
@@ -185,18 +183,14 @@ def test_a_week_of_est_on_a_phone(live_app, est_world, new_context):
     assert not problems, "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in problems.items())
 
 
-def test_a_report_written_offline_waits_on_the_phone_and_is_stored_once(live_app, est_world, new_context, db):
+def test_a_report_written_offline_waits_on_the_phone_and_is_stored_once(live_app, est_world, worker_phone, db):
     from sqlmodel import select
 
     from watch.est.models import EstReport
 
     now, this, _last, _wed = _weeks()
     MUNI = est_world["muni"]
-    ctx = new_context(timezone_id="Europe/Stockholm")
-    page = ctx.new_page()
-    page.goto("/")
-    wait_for_worker(page)
-    login(page, est_world["people"]["tekniska"])
+    ctx, page = worker_phone(est_world["people"]["tekniska"], timezone_id="Europe/Stockholm")
     page.goto(f"/est/{MUNI}/report")
     text = "Glaskross vid busskuren, skrivet utan nät"
     page.fill("#occurred_at", now.strftime("%Y-%m-%dT%H:%M"))

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from tests.browser.conftest import wait_js, alerts_with_text, login, screenshot, wait_for_worker
+from tests.browser.conftest import wait_js, alerts_with_text, login, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -23,15 +23,11 @@ def queued(page) -> list:
 
 
 @pytest.fixture
-def member_page(live_app, new_context, make_user, make_area):
+def member_page(live_app, worker_phone, make_user, make_area):
     """A logged-in member of an area, on a page the service worker controls."""
-    ctx = new_context(geolocation={"latitude": 58.75, "longitude": 17.0}, permissions=["geolocation"])
-    page = ctx.new_page()
     user = make_user()
     area = make_area(members=[user])
-    page.goto("/")
-    wait_for_worker(page)
-    login(page, user)
+    ctx, page = worker_phone(user, geolocation={"latitude": 58.75, "longitude": 17.0}, permissions=["geolocation"])
     return ctx, page, user, area
 
 

@@ -36,13 +36,9 @@ def wait_cached(page, path: str, present: bool = True) -> None:
         })""", arg=[path, present])
 
 
-def profile_cached_for(new_context, user):
+def profile_cached_for(worker_phone, user):
     """A phone where `user` logged in and opened the profile page, now in the worker's cache; returns (context, page)."""
-    ctx = new_context()
-    page = ctx.new_page()
-    page.goto("/")
-    wait_for_worker(page)
-    login(page, user)
+    ctx, page = worker_phone(user)
     page.goto("/account/profile")
     wait_cached(page, "/account/profile")
     return ctx, page
@@ -64,9 +60,9 @@ def test_manifest_parses_and_worker_activates(page, base_url):
         assert needed in cached
 
 
-def test_reload_offline_shows_the_app_shell(new_context, make_user):
+def test_reload_offline_shows_the_app_shell(worker_phone, make_user):
     user = make_user()
-    ctx, page = profile_cached_for(new_context, user)
+    ctx, page = profile_cached_for(worker_phone, user)
     ctx.set_offline(True)
     page.reload()
     # The page this user opened before comes from the phone, styled, with the offline banner.
@@ -82,9 +78,9 @@ def test_reload_offline_shows_the_app_shell(new_context, make_user):
     ctx.set_offline(False)
 
 
-def test_logout_and_user_change_drop_cached_pages(new_context, make_user):
+def test_logout_and_user_change_drop_cached_pages(worker_phone, make_user):
     alice, bob = make_user(name="Alice"), make_user(name="Bob")
-    _ctx, page = profile_cached_for(new_context, alice)
+    _ctx, page = profile_cached_for(worker_phone, alice)
     page.locator("footer form[action='/account/logout'] button").click()
     page.wait_for_load_state()
     wait_cached(page, "/account/profile", present=False)
@@ -95,10 +91,10 @@ def test_logout_and_user_change_drop_cached_pages(new_context, make_user):
     assert "Bob" in page.content() and "Alice" not in page.content()
 
 
-def test_user_change_without_logout_clears_cache(new_context, make_user):
+def test_user_change_without_logout_clears_cache(worker_phone, make_user):
     """A session that ends another way (expiry, another tab) still never shows the last user's pages."""
     alice, bob = make_user(name="Alice"), make_user(name="Bob")
-    ctx, page = profile_cached_for(new_context, alice)
+    ctx, page = profile_cached_for(worker_phone, alice)
     ctx.clear_cookies()
     login(page, bob)
     wait_cached(page, "/account/profile", present=False)

@@ -10,7 +10,7 @@ import os
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import PhoneCheck, login, queued_offline_then_stored_once, wait_for_worker
+from tests.browser.conftest import PhoneCheck, queued_offline_then_stored_once
 
 pytestmark = pytest.mark.browser
 _runs = iter(range(1, 1000))
@@ -122,7 +122,7 @@ def test_a_walk_from_plan_to_public_protocol_on_a_phone(live_app, walk_world, ne
     assert not check.problems, check.problems
 
 
-def test_an_observation_logged_offline_waits_on_the_phone_and_is_stored_once(live_app, walk_world, new_context, db):
+def test_an_observation_logged_offline_waits_on_the_phone_and_is_stored_once(live_app, walk_world, worker_phone, db):
     from sqlmodel import select
 
     from watch.walks import service
@@ -139,11 +139,7 @@ def test_an_observation_logged_offline_waits_on_the_phone_and_is_stored_once(liv
             starts_at=datetime.now(UTC) + timedelta(hours=1), invited=[walk_world["orgs"]["hem"]])).id
 
     walk_id = db(plan)
-    ctx = new_context()
-    page = ctx.new_page()
-    page.goto("/")
-    wait_for_worker(page)
-    login(page, walk_world["people"]["walker"])
+    ctx, page = worker_phone(walk_world["people"]["walker"])
     page.goto(f"/walks/{walk_id}")
     note = "Mörk tunnel, skrivet utan nät"
     page.select_option("#o-category", "tunnel")
