@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.browser.conftest import queued_offline_then_stored_once, screenshot, serious
+from tests.browser.conftest import login, queued_offline_then_stored_once, screenshot, serious
 
 pytestmark = pytest.mark.browser
 # The live app's database lasts the whole run: each test gets a municipality of its own.
