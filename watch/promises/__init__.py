@@ -1,6 +1,7 @@
 """Medborgarlöften (citizens' promises): a municipality's and the police's promise for one or two
 years, its activities and indicators (counted by the app where it can), a public page with an Atom
-feed and a half-year report. Pages in `views`, rules in `service`, counting in `indicators`."""
+feed and a half-year report. Pages in `views`, rules in `service` (with `revisions` and `progress`),
+counting in `indicators`."""
 import json
 
 from flask import Flask

@@ -1,4 +1,7 @@
-"""Writing a promise: its text, period and scope, signatories, activities, status, revisions and progress.
+"""Writing a promise: its text, period and scope, signatories, activities and status.
+
+A change after signing is recorded by `revisions`; progress entries and indicators are in
+`progress` (both importable from here as before).
 
 Every function checks everything before it writes and commits once: a refusal is a
 ServiceError naming the field, and nothing is half-written.
@@ -9,7 +12,6 @@ import json
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import urlsplit
 
 import shapely
 from flask_babel import format_date
@@ -18,33 +20,17 @@ from sqlmodel import Session, select
 
 from watch.areas import municipalities
 from watch.db import utcnow
-from watch.errors import NotFound, ServiceError
-from watch.est.rules.weeks import TZ
+from watch.errors import NotFound
 from watch.organisations.models import Organisation
 from watch.promises import access, indicators
-from watch.promises.models import (ACTIVITY_STATUSES, MANUAL, NEXT, STATUS_LABELS, ProgressEntry, Promise, PromiseActivity,
-                                   PromiseRevision, PromiseSignatory)
+from watch.promises.common import bad as _bad
+from watch.promises.common import MAX_TARGET, activities, add_years, entries, get_activity, today  # noqa: F401  (public here)
+from watch.promises.models import ACTIVITY_STATUSES, MANUAL, NEXT, STATUS_LABELS, Promise, PromiseActivity, PromiseSignatory
+from watch.promises.progress import Progress, ProgressIn, add_progress, progress  # noqa: F401  (public here)
+from watch.promises.revisions import FIELD_LABELS, activity_changes, promise_changes, record_revision, revisions  # noqa: F401
 
 MAX_SCOPE_VERTICES = 1000
 MAX_FOCUS = 10
-MAX_TARGET = 100_000
-
-
-def _bad(code: str, message, fld: str | None = None, status: int = 422) -> ServiceError:
-    return ServiceError(code, message, status, **({"field": fld} if fld else {}))
-
-
-def today() -> date:
-    """Today in Sweden."""
-    return utcnow().astimezone(TZ).date()
-
-
-def add_years(day: date, years: int) -> date:
-    """The same day `years` later (28 February for 29 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 @dataclass
@@ -138,16 +124,6 @@ def _check_promise(data: PromiseIn) -> dict:
             "scope": check_scope(data.scope)}
 
 
-def _revise(session: Session, promise: Promise, user, changes: list[dict], note: str = "") -> None:
-    """A change to a signed promise becomes a new version with its visible difference."""
-    if promise.status == "draft" or not changes:
-        return
-    promise.version += 1
-    promise.status = "revised" if promise.status != "completed" else promise.status
-    session.add(PromiseRevision(promise_id=promise.id, version=promise.version, revised_on=today(), note=note[:500],
-                                changes=json.dumps(changes, ensure_ascii=False), author_id=user.id))
-
-
 def create_promise(session: Session, *, user, municipality: str, data: PromiseIn) -> Promise:
     """A new draft promise for the municipality."""
     municipality = municipalities.check(municipality)
@@ -159,54 +135,24 @@ def create_promise(session: Session, *, user, municipality: str, data: PromiseIn
     return promise
 
 
-FIELD_LABELS = {"title": _l("Title"), "period_start": _l("Period starts"), "period_end": _l("Period ends"),
-                "problem": _l("The problem it answers"), "est_week_key": _l("EST picture"), "focus_areas": _l("Focus areas"),
-                "scope": _l("Geographic scope")}
-
-
-def _shown(key: str, value) -> str:
-    if value is None:
-        return ""
-    if key == "focus_areas":
-        return ", ".join(json.loads(value))
-    if key == "scope":
-        return str(_l("Area on the map"))
-    if isinstance(value, date):
-        return value.isoformat()
-    if key == "est_week_key":
-        return f"{value // 100} v.{value % 100:02d}"
-    return str(value)
-
-
 def update_promise(session: Session, *, user, promise_id: int, data: PromiseIn, note: str = "") -> Promise:
     """Change the promise; after signing, the change is a revision (a new version with its difference)."""
     promise = access.get_promise_for(session, user, promise_id)
     if promise.status == "completed":
         raise _bad("promise_completed", _l("A completed promise can no longer be changed."), None, 409)
     values = _check_promise(data)
-    for act in _activities(session, promise.id):
+    for act in activities(session, promise.id):
         if not values["period_start"] <= act.due_on <= values["period_end"]:
             raise _bad("activity_outside_period", _l("The activity “%(a)s” is due %(d)s, outside the new period. Move the activity first.",
                                                      a=act.description, d=format_date(act.due_on)), "period_end")
-    changes = [{"what": key, "before": _shown(key, getattr(promise, key)), "after": _shown(key, value)}
-               for key, value in values.items() if getattr(promise, key) != value]
+    changes = promise_changes(promise, values)
     for key, value in values.items():
         setattr(promise, key, value)
     promise.updated_at = utcnow()
-    _revise(session, promise, user, changes, note)
+    record_revision(session, promise, user, changes, note)
     session.add(promise)
     session.commit()
     return promise
-
-
-def _activities(session: Session, promise_id: int) -> list[PromiseActivity]:
-    return list(session.exec(select(PromiseActivity).where(PromiseActivity.promise_id == promise_id).order_by(PromiseActivity.due_on,
-                                                                                                            PromiseActivity.id)))
-
-
-def activities(session: Session, promise_id: int) -> list[PromiseActivity]:
-    """The promise's activities by due date."""
-    return _activities(session, promise_id)
 
 
 def _organisation(session: Session, municipality: str, organisation_id, fld: str) -> Organisation:
@@ -266,7 +212,7 @@ def set_status(session: Session, *, user, promise_id: int, status: str) -> Promi
         parties = signatories(session, promise.id)
         if not parties or any(s.signed_on is None for s, _o in parties):
             raise _bad("not_signed", _l("Every party needs a signing date before the promise is signed."), "status", 409)
-        if not _activities(session, promise.id):
+        if not activities(session, promise.id):
             raise _bad("no_activities", _l("Add at least one activity before the promise is signed."), "status", 409)
     promise.status = status
     promise.updated_at = utcnow()
@@ -309,162 +255,31 @@ def add_activity(session: Session, *, user, promise_id: int, data: ActivityIn, n
     values = _check_activity(session, promise, data)
     activity = PromiseActivity(promise_id=promise.id, **values)
     session.add(activity)
-    _revise(session, promise, user, [{"what": "activity_added", "before": "", "after": values["description"]}], note)
+    record_revision(session, promise, user, [{"what": "activity_added", "before": "", "after": values["description"]}], note)
     promise.updated_at = utcnow()
     session.add(promise)
     session.commit()
     return activity
-
-
-def _activity(session: Session, user, activity_id: int) -> tuple[PromiseActivity, Promise]:
-    activity = session.get(PromiseActivity, activity_id)
-    if activity is None:
-        raise NotFound("activity_not_found", _l("No such activity."))
-    return activity, session.get(Promise, activity.promise_id)
 
 
 def update_activity(session: Session, *, user, activity_id: int, data: ActivityIn, note: str = "") -> PromiseActivity:
     """Change an activity; a change other than its status, after signing, is a revision."""
-    activity, promise = _activity(session, user, activity_id)
+    activity, promise = get_activity(session, activity_id)
     access.get_promise_for(session, user, promise.id)
     if promise.status == "completed":
         raise _bad("promise_completed", _l("A completed promise can no longer be changed."), None, 409)
     values = _check_activity(session, promise, data)
-    if values["indicator"] != activity.indicator and _entries(session, activity.id, with_amount=True):
+    if values["indicator"] != activity.indicator and entries(session, activity.id, with_amount=True):
         raise _bad("indicator_has_entries", _l("The indicator has progress entries with amounts: it cannot change kind."), "indicator", 409)
-    changes = []
-    for key in ("description", "indicator_label", "target", "due_on", "organisation_id", "indicator"):
-        if getattr(activity, key) != values[key]:
-            before, after = getattr(activity, key), values[key]
-            if key == "organisation_id":
-                before, after = session.get(Organisation, before).name, session.get(Organisation, after).name
-            changes.append({"what": f"activity_{key}", "activity": activity.description,
-                            "before": str(before), "after": str(after)})
+    changes = activity_changes(session, activity, values)
     for key, value in values.items():
         setattr(activity, key, value)
     session.add(activity)
-    _revise(session, promise, user, changes, note)
+    record_revision(session, promise, user, changes, note)
     promise.updated_at = utcnow()
     session.add(promise)
     session.commit()
     return activity
-
-
-def _entries(session: Session, activity_id: int, with_amount: bool = False) -> list[ProgressEntry]:
-    query = select(ProgressEntry).where(ProgressEntry.activity_id == activity_id)
-    if with_amount:
-        query = query.where(ProgressEntry.amount.is_not(None))
-    return list(session.exec(query.order_by(ProgressEntry.entry_on.desc(), ProgressEntry.id.desc())))
-
-
-def entries(session: Session, activity_id: int) -> list[ProgressEntry]:
-    """The activity's progress entries, newest first."""
-    return _entries(session, activity_id)
-
-
-@dataclass
-class ProgressIn:
-    """A dated progress entry with its evidence."""
-
-    entry_on: date | None
-    text: str = ""
-    link: str = ""
-    amount: int | None = None
-    photo: bytes | None = None
-
-
-def add_progress(session: Session, *, user, activity_id: int, data: ProgressIn) -> ProgressEntry:
-    """A dated entry on an activity. A manual indicator needs the amount done; a counted one refuses it."""
-    from watch.promises import photos
-
-    activity, promise = _activity(session, user, activity_id)
-    if promise.status == "draft" and not access.may_edit(session, user, promise.municipality):
-        raise NotFound("activity_not_found", _l("No such activity."))
-    if not access.may_post_progress(session, user, activity, promise.municipality):
-        raise ServiceError("promise_progress_forbidden", _l("Only the coordinator or the responsible organisation may report progress."), 403)
-    if promise.status not in ("signed", "active", "revised"):
-        raise _bad("promise_not_running", _l("Progress is reported while the promise is signed or active."), None, 409)
-    if data.entry_on is None:
-        raise _bad("entry_date_missing", _l("Enter the date."), "entry_on")
-    if data.entry_on > today():
-        raise _bad("entry_in_future", _l("The date cannot be in the future."), "entry_on")
-    if not promise.period_start <= data.entry_on <= promise.period_end:
-        raise _bad("entry_outside_period", _l("The date is outside the promise's period (%(a)s – %(b)s).",
-                                              a=format_date(promise.period_start), b=format_date(promise.period_end)), "entry_on")
-    if activity.indicator == MANUAL:
-        if data.amount is None or not 0 <= data.amount <= MAX_TARGET:
-            raise _bad("amount_missing", _l("Enter how many were done since the last entry (0 or more)."), "amount")
-    elif data.amount is not None:
-        raise _bad("amount_counted", _l("The app counts this indicator itself: leave the number out."), "amount")
-    text = (data.text or "").strip()
-    if len(text) > 2000:
-        raise _bad("text_too_long", _l("At most %(n)s characters.", n=2000), "text")
-    link = (data.link or "").strip() or None
-    if link is not None:
-        parts = urlsplit(link)
-        if parts.scheme not in ("http", "https") or not parts.netloc or len(link) > 500 or any(c.isspace() for c in link):
-            raise _bad("link_invalid", _l("The link must be a web address starting with https://."), "link")
-    if not text and not link and not data.photo and data.amount is None:
-        raise _bad("evidence_missing", _l("Write what was done, or add a photo or a link."), "text")
-    photo = photos.store(data.photo) if data.photo else None
-    entry = ProgressEntry(activity_id=activity.id, entry_on=data.entry_on, amount=data.amount if activity.indicator == MANUAL else None,
-                          text=text, link=link, photo=photo, author_id=user.id)
-    session.add(entry)
-    if activity.status == "planned":
-        activity.status = "ongoing"
-        session.add(activity)
-    promise.updated_at = utcnow()
-    session.add(promise)
-    try:
-        session.commit()
-    except Exception:
-        session.rollback()
-        photos.remove([photo])
-        raise
-    return entry
-
-
-def revisions(session: Session, promise_id: int) -> list[PromiseRevision]:
-    """The promise's revisions, newest first."""
-    return list(session.exec(select(PromiseRevision).where(PromiseRevision.promise_id == promise_id)
-                             .order_by(PromiseRevision.version.desc())))
-
-
-@dataclass
-class Progress:
-    """One activity's indicator now."""
-
-    activity: PromiseActivity
-    organisation: str
-    label: str
-    value: int
-    target: int
-    counted: bool
-    last_entry: date | None
-
-    @property
-    def percent(self) -> int:
-        """How far toward the target, 0..100."""
-        return min(100, round(100 * self.value / self.target)) if self.target else 0
-
-
-def progress(session: Session, promise: Promise, *, until: date | None = None) -> list[Progress]:
-    """Each activity's value against its target: the app's own count, or the sum of the manual entries (up to `until`)."""
-    end = min(promise.period_end, until or promise.period_end)
-    names = dict(session.exec(select(Organisation.id, Organisation.name).where(
-        Organisation.municipality == promise.municipality)).all())
-    out = []
-    for act in _activities(session, promise.id):
-        rows = [e for e in _entries(session, act.id) if e.entry_on <= end]
-        if act.indicator == MANUAL:
-            value = sum(e.amount or 0 for e in rows)
-        else:
-            value = indicators.counted(session, act.indicator, promise.municipality, promise.period_start, end) \
-                if end >= promise.period_start else 0
-        out.append(Progress(activity=act, organisation=names.get(act.organisation_id, ""),
-                            label=str(indicators.label(act.indicator, act.indicator_label)), value=value, target=act.target,
-                            counted=act.indicator != MANUAL, last_entry=rows[0].entry_on if rows else None))
-    return out
 
 
 def list_promises(session: Session, municipality: str, *, public: bool) -> list[Promise]:
