@@ -13,7 +13,8 @@ until the police contact's push is accepted, messages/s, the worker's CPU per me
 the sequential pywebpush.webpush() loop over a sample at the same round trip (extrapolated).
 
     .venv/bin/python bench/push_fanout.py [--devices 10000] [--database-url postgresql+psycopg://...]
-    .venv/bin/python bench/push_fanout.py --realistic [--rtt 0.05] [--per-host 128]
+    .venv/bin/python bench/push_fanout.py --realistic [--rtt 0.05] [--per-host N] [--batch N] [--workers N]
+                                                     [--decrypt-every N] [--database-url ...]
 """
 from __future__ import annotations
 
@@ -87,8 +88,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--realistic", action="store_true", help="three TLS push services answering after --rtt")
     parser.add_argument("--rtt", type=float, default=0.05)
-    parser.add_argument("--per-host", type=int, default=128, help="requests in flight per push service (realistic)")
-    parser.add_argument("--batch", type=int, default=2000, help="PUSH_BATCH_SIZE (realistic)")
+    parser.add_argument("--per-host", type=int, default=None,
+                        help="requests in flight per push service (realistic; default: PUSH_PER_HOST_CONCURRENCY)")
+    parser.add_argument("--batch", type=int, default=None, help="PUSH_BATCH_SIZE (realistic; default: the setting's)")
     parser.add_argument("--decrypt-every", type=int, default=1,
                         help="realistic: the push services decrypt every n-th body only (they stand in for other "
                              "machines; 1 = every body, as in the tests)")
@@ -96,6 +98,11 @@ def main() -> None:
                         help="realistic: this many `python -m watch.push` worker processes instead of one worker in "
                              "this process (as production runs them; use a PostgreSQL --database-url)")
     opts = parser.parse_args()
+    import runpy
+
+    defaults = runpy.run_path(str(ROOT / "config" / "default.py"))  # the settings production starts from
+    opts.per_host = opts.per_host or defaults["PUSH_PER_HOST_CONCURRENCY"]
+    opts.batch = opts.batch or defaults["PUSH_BATCH_SIZE"]
     if opts.realistic:
         realistic(opts)
         return

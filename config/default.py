@@ -123,7 +123,10 @@ PUSH_MAX_DEVICES_PER_USER = 20
 # A delivery worker thread in every app process (the embedded default); production
 # runs `python -m watch.push` worker processes instead.
 PUSH_WORKER_INPROCESS = True
-PUSH_BATCH_SIZE = 500
+# Deliveries a worker claims at once and hands to the sender (a killed worker strands at most
+# these, for one PUSH_LEASE_SECONDS). bench/push_fanout.py --realistic (2026-11-30, quiet, 10,000
+# devices, three push services at 50 ms): 8.75 s with 500, 7.21 s with 1,000, 6.29 s with 2,000.
+PUSH_BATCH_SIZE = 1000
 # An alert to more devices than this is written as its police deliveries plus a fan-out job that
 # workers expand in chunks of PUSH_FANOUT_CHUNK. bench/alert_post.py measures the line (2026-11-30,
 # load 2.2-2.8, median POST, inline vs police + job): PostgreSQL 12.3 vs 11.4 ms at 200 devices,
@@ -145,8 +148,11 @@ PUSH_BREAKER_COOLDOWN_SECONDS = 1.0
 PUSH_BREAKER_MAX_COOLDOWN_SECONDS = 30.0
 PUSH_BACKOFF_BASE_SECONDS = 2.0
 PUSH_BACKOFF_CAP_SECONDS = 600.0
-PUSH_CONNECTIONS = 64
-PUSH_PER_HOST_CONCURRENCY = 32
+# Requests in flight per push service (HTTP/1.1: one connection each). At a 50 ms round trip one
+# connection carries ~20 pushes a second, so 32 capped one push service at ~640/s (10,000 phones
+# took 16-18 s in bench/push_fanout.py --realistic); 128 lets the worker's CPU set the pace.
+PUSH_CONNECTIONS = 512  # all push services together (FCM, Apple, Mozilla, Windows: 4 x 128)
+PUSH_PER_HOST_CONCURRENCY = 128
 PUSH_TIMEOUT_SECONDS = 10.0
 # Egress proxy for push requests (WATCH_PUSH_PROXY, an http:// URL; https is tunnelled with CONNECT
 # to the address that passed the address check). None: connect directly.
