@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from push_fanout import p95, polygon, populate  # bench/ is this script's directory, so on sys.path
+from push_fanout import p95, polygon, populate, post_alert  # bench/ is this script's directory, so on sys.path
 
 from sqlalchemy import delete, select, text, update  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
@@ -105,13 +105,7 @@ def measure(app, sizes, repeats: int) -> dict[int, dict[str, list[float]]]:
         def post(size: int, inline: bool) -> float:
             # The audience check runs in both, at the limit a threshold near this size would use.
             app.config["PUSH_FANOUT_INLINE_MAX"] = size if inline else size - 1
-            lon, lat = where[size]
-            start = time.perf_counter()
-            r = client.post("/api/v1/alerts", json={"category": "burglary", "text": "Inbrott pågår, två personer vid garagen.",
-                                                    "lon": lon, "lat": lat})
-            took = time.perf_counter() - start
-            assert r.status_code == 201, r.get_data(as_text=True)
-            return took
+            return post_alert(client, *where[size])
 
         def clear() -> None:
             with wdb.session_scope(app) as s:
