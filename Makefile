@@ -23,7 +23,7 @@ install: $(VENV)/.installed translations
 install-test: $(VENV)/.installed-test translations
 
 # Stock pybabel: compile every domain's catalogue (.po -> .mo). Extraction and
-# merging: `python -m watch.i18n update [DOMAIN]` (pybabel extract/update with babel.cfg).
+# merging: `python -m watch.core.i18n update [DOMAIN]` (pybabel extract/update with babel.cfg).
 CATALOGUES = $(sort $(basename $(notdir $(wildcard watch/translations/sv/LC_MESSAGES/*.po))))
 translations:
 	$(BIN)/pybabel --quiet compile -d watch/translations -D "$(CATALOGUES)"

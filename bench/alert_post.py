@@ -30,7 +30,7 @@ from sqlalchemy import delete, select, text, update  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
 from watch import create_app  # noqa: E402
-from watch import db as wdb  # noqa: E402
+from watch.core import db as wdb  # noqa: E402
 from watch.accounts import sessions  # noqa: E402
 
 SIZES = (50, 100, 200, 300, 500, 1000, 2000, 5000, 10000)

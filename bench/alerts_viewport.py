@@ -154,7 +154,7 @@ def measure(app, who: str, queries: int, kind: str) -> tuple[float, float, float
     from watch.accounts import sessions
     from watch.accounts.models import User
     from watch.alerts.query import list_alerts
-    from watch.db import session_scope
+    from watch.core.db import session_scope
 
     times, counts = [], []
     full_gcs = [0]
@@ -207,7 +207,7 @@ def drop_indexes(engine) -> None:
 
 def run(label: str, url: str, n: int, queries: int) -> list[str]:
     app = build_app(url)
-    from watch.db import engine as get_engine
+    from watch.core.db import engine as get_engine
 
     engine = get_engine(app)
     SQLModel.metadata.create_all(engine)

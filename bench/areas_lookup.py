@@ -97,7 +97,10 @@ def session_level(rows, pts) -> None:
     from sqlalchemy import insert
     from sqlmodel import SQLModel
 
-    from watch import create_app, db
+    from watch import create_app
+
+    from watch.core import db
+    from watch.core.time import utcnow
     from watch.areas import service, spatial
     from watch.areas.models import Area, AreaKind, AreaStatus
 
@@ -107,7 +110,7 @@ def session_level(rows, pts) -> None:
     SQLModel.metadata.create_all(db.engine(app))
     shapes = shapely.from_geojson([g for _, g in rows])
     bounds = shapely.bounds(shapes)
-    now = db.utcnow()
+    now = utcnow()
     values = [dict(id=i, kind=AreaKind.grannsamverkan, name=f"Område {i}", description="", municipality="Bench",
                    geometry=g, min_lon=b[0], min_lat=b[1], max_lon=b[2], max_lat=b[3], status=AreaStatus.active,
                    created_at=now, updated_at=now, area_m2=None)

@@ -23,7 +23,6 @@ import json
 import os
 import random
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -82,7 +81,7 @@ def populate(app, n_reports: int, seed: int = 11) -> dict:
     """Bulk insert the municipality; returns ids the timings need."""
     from watch.accounts import service as accounts
     from watch.areas.models import Area, AreaKind, AreaStatus
-    from watch.db import engine
+    from watch.core.db import engine
     from watch.est.models import EstDistrict, EstPlace, EstReport, EstReportZone
     from watch.est.rules import categories, grid, weeks
     from watch.organisations.models import Organisation, OrganisationMembership
@@ -213,7 +212,7 @@ def export_child(url: str, instance: str, how: str) -> None:
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
     with app.app_context():
-        from watch.db import engine
+        from watch.core.db import engine
 
         with Session(engine(app)) as s:
             if how == "streamed":
@@ -233,7 +232,7 @@ def run(url: str, label: str, n_reports: int, runs: int) -> None:
 
     instance = tempfile.mkdtemp(prefix="est-bench-")
     app = build_app(url, instance)
-    from watch.db import engine
+    from watch.core.db import engine
 
     SQLModel.metadata.create_all(engine(app))
     t0 = time.perf_counter()

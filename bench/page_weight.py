@@ -63,7 +63,7 @@ def build_app(folder: Path):
     from sqlmodel import SQLModel
 
     from watch import create_app
-    from watch import db as wdb
+    from watch.core import db as wdb
 
     app = create_app({
         "ENV": "testing", "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}", "INSTANCE_PATH": str(folder / "instance"),
@@ -80,7 +80,8 @@ def seed(app) -> str:
     """One member in one area with a few alerts; returns the member's e-mail."""
     from watch.accounts import service
     from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus
-    from watch.db import session_scope, utcnow
+    from watch.core.db import session_scope
+    from watch.core.time import utcnow
 
     ring = [[16.99, 58.74], [17.01, 58.74], [17.01, 58.76], [16.99, 58.76], [16.99, 58.74]]
     with app.app_context(), session_scope() as s:

@@ -37,7 +37,7 @@ from sqlmodel import SQLModel  # noqa: E402
 from tests.push.procs import ServiceProcess  # noqa: E402
 from watch import create_app  # noqa: E402
 from watch.accounts import sessions  # noqa: E402
-from watch import db as wdb  # noqa: E402
+from watch.core import db as wdb  # noqa: E402
 
 BOX = (17.000, 58.750, 17.010, 58.755)
 SMALL_BOX = (17.030, 58.750, 17.040, 58.755)

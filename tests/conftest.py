@@ -20,8 +20,8 @@ from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
 from watch import create_app
-from watch import db as wdb
-from watch.db import utcnow
+from watch.core import db as wdb
+from watch.core.time import utcnow
 
 PG_URL = os.environ.get("WATCH_TEST_DATABASE_URL")
 PASSWORD = "korv med bröd och senap"

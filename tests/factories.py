@@ -7,7 +7,7 @@ from datetime import date
 
 from watch.areas import registration
 from watch.areas.models import Area, AreaKind, AreaStatus
-from watch.db import utcnow
+from watch.core.time import utcnow
 
 PASSWORD = "korv med bröd och senap"
 NYKOPING = (17.0070, 58.7530)  # lon, lat near Nyköping's centre

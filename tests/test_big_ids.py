@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from watch.db import MAX_ID
+from watch.core.db import MAX_ID
 
 BIG = (MAX_ID + 1, 2**63, 10**30)
 
 
 def test_every_int_route_uses_the_bounded_converter(app):
-    from watch.db import DatabaseIntConverter
+    from watch.core.db import DatabaseIntConverter
 
     rules = [r for r in app.url_map.iter_rules() if "int:" in r.rule]
     assert rules
@@ -36,7 +36,7 @@ def test_the_largest_id_is_still_looked_up(client, auth, make_user):
 
 @pytest.mark.parametrize("big", BIG)
 def test_big_ids_in_queries_and_bodies_are_422(client, auth, make_user, big):
-    """Issue 9.3, query and body ids: one `DbId` type (watch.db) bounds every id a client sends."""
+    """Issue 9.3, query and body ids: one `DbId` type (watch.core.db) bounds every id a client sends."""
     auth.as_user(make_user(admin=True))
     response = client.get(f"/api/v1/alerts?area_id={big}")
     assert response.status_code == 422 and response.get_json()["error"]["code"] == "validation_error"

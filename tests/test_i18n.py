@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from babel.messages.pofile import read_po
 
-from watch import i18n
+from watch.core import i18n
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def test_swedish_catalogue_is_complete(templates):
     missing = []
     for domain, template in templates.items():
         path = i18n.TRANSLATIONS / "sv" / "LC_MESSAGES" / f"{domain}.po"
-        assert path.exists(), f"no Swedish catalogue for {domain}: run python -m watch.i18n update {domain}"
+        assert path.exists(), f"no Swedish catalogue for {domain}: run python -m watch.core.i18n update {domain}"
         with path.open("rb") as fh:
             catalog = read_po(fh)
         assert not catalog.fuzzy, f"{path} has a fuzzy header: pybabel compile would skip it"
@@ -35,7 +35,7 @@ def test_swedish_catalogue_is_complete(templates):
             if not done:
                 where = message.locations[0] if message.locations else ("?", 0)
                 missing.append(f"[{domain}] {message.id!r} at {where[0]}:{where[1]}")
-    assert not missing, "Untranslated Swedish strings (python -m watch.i18n update <domain>):\n" + "\n".join(missing)
+    assert not missing, "Untranslated Swedish strings (python -m watch.core.i18n update <domain>):\n" + "\n".join(missing)
 
 
 def test_each_string_lands_in_its_own_domain(templates):
@@ -85,3 +85,4 @@ def test_emergency_numbers_on_every_page(client):
     for path in ("/", "/account/login", "/account/register", "/about-112"):
         html = client.get(path).get_data(as_text=True)
         assert 'href="tel:112"' in html and 'href="tel:11414"' in html
+

@@ -6,8 +6,8 @@ from flask_babel import force_locale
 from flask_wtf import FlaskForm
 from wtforms.validators import Optional
 
-from watch.forms import LocalFloatField
-from watch.main.formats import decimal
+from watch.core.forms import LocalFloatField
+from watch.core.formats import decimal
 
 
 class _Form(FlaskForm):

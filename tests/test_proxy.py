@@ -28,7 +28,7 @@ def test_default_trusts_no_proxy(tmp_path, database_url):
     app = create_app({**make_test_config(tmp_path, database_url), "RATELIMIT_LOGIN": "2 per minute"})
     from sqlmodel import SQLModel
 
-    from watch import db
+    from watch.core import db
 
     SQLModel.metadata.create_all(db.engine(app))
     client = app.test_client()

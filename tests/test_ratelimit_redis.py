@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import SQLModel
 
 from watch import create_app
-from watch import db as wdb
+from watch.core import db as wdb
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

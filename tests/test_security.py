@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import PASSWORD, make_test_config
 from watch import create_app
-from watch.settings import ConfigError
+from watch.core.settings import ConfigError
 
 
 @pytest.fixture
@@ -15,7 +15,7 @@ def csrf_app(config):
     config["WTF_CSRF_ENABLED"] = True
     from sqlmodel import SQLModel
 
-    from watch import db
+    from watch.core import db
 
     application = create_app(config)
     SQLModel.metadata.create_all(db.engine(application))
@@ -54,7 +54,7 @@ def test_api_session_calls_need_the_csrf_header(csrf_app, make_user):
     client = csrf_app.test_client()
     with csrf_app.app_context():
         from watch.accounts import service
-        from watch.db import get_session
+        from watch.core.db import get_session
 
         service.register(get_session(), email="c@example.se", display_name="C", password=PASSWORD)
     page = client.get("/account/login").get_data(as_text=True)

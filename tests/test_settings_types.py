@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from watch import create_app
-from watch.settings import ConfigError
+from watch.core.settings import ConfigError
 
 
 def _app(monkeypatch, config, **env):
@@ -43,7 +43,7 @@ def test_a_bad_value_stops_start_up_with_one_line(monkeypatch, config, key, valu
 
 
 def test_in_process_worker_is_off_in_production_on_in_development(monkeypatch, tmp_path):
-    from watch import settings
+    from watch.core import settings
     from flask import Flask
 
     for env, expected in (("production", False), ("development", True)):

@@ -1,18 +1,17 @@
 """watch: neighbourhood and boat watch for residents, municipalities and police."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # `import watch` stays light: a worker process installs its signal handling first
     from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+from watch.core import ROOT
 
-# Domain packages, in the order their init_app runs. Each has init_app(app).
+# The packages whose init_app(app) runs after the kernel's, in this order.
 DOMAINS = (
     "watch.accounts",
-    "watch.api",
+    "watch.core.api",
     "watch.main",
     "watch.areas",
     "watch.alerts",
@@ -38,10 +37,12 @@ def create_app(config: dict | None = None) -> Flask:
     import importlib
 
     import os
+    from pathlib import Path
 
     from flask import Flask
 
-    from watch import db, errors, i18n, security, settings, tasks
+    from watch.core import db, errors, formats, i18n, security, settings, tasks
+    from watch.migrations.cli import db_cli
 
     instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("WATCH_INSTANCE_PATH") or ROOT / "instance"
     app = Flask(
@@ -58,7 +59,9 @@ def create_app(config: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
     db.init_app(app)
+    app.cli.add_command(db_cli)
     i18n.init_app(app)
+    formats.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     tasks.init_app(app)

@@ -6,7 +6,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.conftest import PASSWORD
-from watch.security import safe_next
+from watch.core.security import safe_next
 
 TRICKS = [
     "//evil.example/", "/\t/evil.example/", "/%09/evil.example/", "/\r\n/evil.example", "/\n/evil.example",

@@ -6,7 +6,7 @@ import json
 from sqlmodel import func, select
 
 from tests.conftest import PASSWORD
-from watch import events
+from watch.core import events
 from watch.accounts.models import ApiToken, User
 
 NEW = "en helt ny fras för kontot"

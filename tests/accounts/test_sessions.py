@@ -121,8 +121,8 @@ def test_a_stale_session_version_loads_nobody(app, session, make_user):
 
 
 def test_old_sessions_are_purged_by_the_periodic_task(app, session, make_user):
-    from watch import tasks
-    from watch.db import utcnow
+    from watch.core import tasks
+    from watch.core.time import utcnow
 
     user = make_user()
     sessions.start(session, user)

@@ -10,7 +10,7 @@ from sqlmodel import SQLModel
 
 from tests.conftest import IsolatedClient
 from watch import create_app
-from watch import db as wdb
+from watch.core import db as wdb
 from watch.accounts import service
 
 

@@ -7,7 +7,7 @@ from tests.alerts.conftest import ROLES
 from watch.alerts import lifecycle
 from watch.alerts.access import get_alert_for
 from watch.alerts.query import list_alerts
-from watch.errors import Forbidden, NotFound
+from watch.core.errors import Forbidden, NotFound
 
 SEES = {"anonymous": False, "other_member": False, "member": True, "contact": True, "police": True, "admin": True}
 ACKS = {"member": False, "contact": False, "police": True, "admin": True}

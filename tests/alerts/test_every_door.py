@@ -13,7 +13,7 @@ from sqlmodel import SQLModel, select
 
 from tests.conftest import Auth, IsolatedClient
 from watch import create_app
-from watch import db as wdb
+from watch.core import db as wdb
 from watch.alerts.models import Alert, AlertArea
 
 from .conftest import SQUARES

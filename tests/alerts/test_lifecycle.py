@@ -10,7 +10,7 @@ from sqlmodel import func, select
 from tests.alerts.conftest import image_bytes
 from watch.accounts import service as accounts
 from watch.alerts.models import Alert, AlertPhoto, AlertUpdate, Outcome, Status
-from watch.db import utcnow
+from watch.core.time import utcnow
 
 
 def test_police_acknowledge_and_close_in_the_page(world, post, client, auth, session):

@@ -6,9 +6,10 @@ from datetime import timedelta
 from sqlalchemy import event
 from sqlmodel import select
 
-from watch import tasks
+from watch.core import tasks
 from watch.alerts.models import Alert, Status
-from watch.db import engine, utcnow
+from watch.core.db import engine
+from watch.core.time import utcnow
 
 
 def _age(session, alert, **delta):

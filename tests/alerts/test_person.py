@@ -7,7 +7,7 @@ from sqlmodel import func, select
 
 from watch.alerts import person
 from watch.alerts.models import Alert, Category
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 
 POINT = {"lon": 17.005, "lat": 58.752}
 

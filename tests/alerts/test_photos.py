@@ -52,7 +52,7 @@ BAD = [
 
 @pytest.mark.parametrize("raw,code", BAD, ids=[c + str(i) for i, (_, c) in enumerate(BAD)])
 def test_bad_photo_refused_and_nothing_stored(raw, code, world, post, session, app):
-    from watch.errors import ServiceError
+    from watch.core.errors import ServiceError
 
     raw = _bomb() if raw is None else raw
     with pytest.raises(ServiceError) as err:
@@ -65,7 +65,7 @@ def test_bad_photo_refused_and_nothing_stored(raw, code, world, post, session, a
 
 
 def test_photo_over_the_size_limit(world, post, session, app):
-    from watch.errors import ServiceError
+    from watch.core.errors import ServiceError
 
     app.config["ALERTS_PHOTO_MAX_BYTES"] = 1000
     with pytest.raises(ServiceError) as err:

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import func, select
 
-from watch import events
+from watch.core import events
 from watch.alerts.models import Alert, AlertArea, AlertPhoto, IdempotencyKey
-from watch.db import utcnow
+from watch.core.time import utcnow
 
 GOOD = {"category": "suspicious_vehicle", "text": "Vit skåpbil kör långsamt", "lon": 17.005, "lat": 58.752}
 
@@ -122,7 +122,7 @@ BAD = [
 
 @pytest.mark.parametrize("change,code", BAD, ids=[c for _, c in BAD])
 def test_bad_input_stores_nothing(change, code, world, post, session):
-    from watch.errors import ServiceError
+    from watch.core.errors import ServiceError
 
     with pytest.raises(ServiceError) as err:
         post("member", **change)

@@ -9,7 +9,7 @@ from watch.alerts import present
 from watch.alerts.access import get_alert_for
 from watch.alerts.models import Alert, Category, lat_band
 from watch.alerts.query import MAX_BANDS, list_alerts
-from watch.db import utcnow
+from watch.core.time import utcnow
 
 # Points on band edges (x.00, x.01), just either side of them, on the bbox's own edges, and south of the equator.
 LATS = [58.7, 58.70999999, 58.71, 58.71000001, 58.7449, 58.745, 58.75, 58.7550001, -33.87, -33.86, -0.005, 0.0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from watch.areas.service import get_area_for
-from watch.errors import Forbidden, NotFound
+from watch.core.errors import Forbidden, NotFound
 
 from .conftest import ROLES
 

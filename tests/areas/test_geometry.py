@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 from watch.areas import geometry
 from watch.areas.models import Area, AreaMembership
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 
 from .conftest import NYKOPING, square
 

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from watch.areas import households
 from watch.areas.models import Household
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 
 
 def test_household_roster(client, auth, session, make_area, make_user):

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from watch.areas import households
 from watch.areas.models import Household
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 
 from .conftest import NYKOPING, ROLES, expect_status, login_as
 

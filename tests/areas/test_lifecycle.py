@@ -8,7 +8,7 @@ import pytest
 from watch.areas import registration
 from watch.areas.models import AreaRole, AreaStatus
 from watch.areas.service import area_audience, membership_of
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 
 from .conftest import MUNICIPALITY, NYKOPING, square
 

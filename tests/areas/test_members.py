@@ -9,8 +9,8 @@ from sqlmodel import select
 from watch.areas import members
 from watch.areas.models import AreaInvite, AreaJoinRequest, AreaMembership, AreaRole
 from watch.areas.service import membership_of
-from watch.db import utcnow
-from watch.errors import ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 
 
 def _invite_token(client, area):

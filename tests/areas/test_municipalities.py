@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlmodel import func, select
 
-from watch.areas import municipalities
+from watch.core import municipalities
 from watch.areas.models import Area
 
 from .conftest import NYKOPING, square

@@ -10,7 +10,7 @@ from sqlmodel import select
 from tests.conftest import Auth
 from watch.areas import outline, registration
 from watch.areas.models import Area, AreaOutlineChange, OutlineChangeStatus
-from watch.errors import Forbidden
+from watch.core.errors import Forbidden
 
 from .conftest import MUNICIPALITY, NYKOPING, square
 

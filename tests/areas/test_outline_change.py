@@ -9,7 +9,7 @@ from sqlmodel import select
 from watch.areas import outline, registration
 from watch.areas.models import Area, AreaOutlineChange, AreaStatus, OutlineChangeStatus
 from watch.areas.service import areas_containing
-from watch.errors import NotFound, ServiceError
+from watch.core.errors import NotFound, ServiceError
 
 from .conftest import NYKOPING, ROLES, expect_status, login_as, square
 

@@ -7,7 +7,7 @@ from sqlmodel import select
 from watch.areas import police
 from watch.areas.models import AreaMembership, AreaRole
 from watch.areas.service import area_audience
-from watch.errors import NotFound, ServiceError
+from watch.core.errors import NotFound, ServiceError
 
 from .conftest import MUNICIPALITY, ROLES, expect_status, login_as
 

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from watch.areas import registration
 from watch.areas.models import Area, AreaKind
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 
 
 @pytest.mark.parametrize("geometry", [None, "", "   "])

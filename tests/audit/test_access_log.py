@@ -7,12 +7,12 @@ import pytest
 from sqlmodel import select
 
 from tests.alerts.conftest import image_bytes
-from watch import tasks
+from watch.core import tasks
 from watch.accounts import service as accounts
 from watch.alerts.models import AlertPhoto
 from watch.audit.models import AccessRecord
 from watch.audit.service import record_access
-from watch.db import utcnow
+from watch.core.time import utcnow
 
 
 def _rows(session):

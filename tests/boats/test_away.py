@@ -7,10 +7,10 @@ import pytest
 from sqlmodel import func, select
 
 from tests.areas.conftest import login_as
-from watch import tasks
+from watch.core import tasks
 from watch.boats.away import service
 from watch.boats.away.models import AwayNotice, AwayReader, AwayRequest
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 
 READERS = ("owner", "neighbour", "member", "contact", "police_contact", "police_same", "admin", "non_member", "other_area")
 
@@ -163,7 +163,7 @@ def test_alert_pushes_to_the_absent_owner_even_when_muted(app, session, street, 
         session.add(PushSubscription(user_id=u.id, endpoint=f"https://push.example/{i}", p256dh="k", auth="a", host="push.example"))
     session.add(PushPreference(user_id=owner.id, area_id=area.id, level="none"))
     author = make_user()
-    from watch.db import utcnow
+    from watch.core.time import utcnow
 
     alert = Alert(author_id=author.id, category=Category.burglary, text="Inbrott", lon=17.008, lat=58.755, observed_at=utcnow())
     session.add(alert)

@@ -10,7 +10,7 @@ from sqlmodel import select
 from watch.areas.models import AreaKind
 from watch.boats import service as boats
 from watch.boats.models import Boat, BoatEngine
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 
 
 def _jpeg_with_gps() -> bytes:

@@ -11,7 +11,7 @@ from sqlmodel import func, select
 from watch.boats import service as boats
 from watch.boats.rota import reports, rounds, service
 from watch.boats.rota.models import CheckIn, WatchAssignment, WatchLogEntry, WatchSeason, WatchShift, WatchSwap
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 
 
 def _count(session, model):
@@ -238,7 +238,7 @@ def test_the_next_team_gets_an_e_mail_once(app, session, club):
     mails = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "watch_reminder")).all()
     assert sorted(m.to_address for m in mails) == sorted(o.email for o in owners[:2])
     assert all(m.subject.startswith("Vaktgång") for m in mails)
-    from watch import tasks
+    from watch.core import tasks
 
     assert "boats.watch_reminders" in [t.name for t in tasks.tasks(app)]
 

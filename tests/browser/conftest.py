@@ -52,7 +52,7 @@ def live_app(tmp_path_factory):
     from werkzeug.serving import make_server
 
     from watch import create_app
-    from watch import db as wdb
+    from watch.core import db as wdb
 
     base = tmp_path_factory.mktemp("live")
     app = create_app({
@@ -93,7 +93,7 @@ def base_url(live_app) -> str:
 @pytest.fixture
 def db(live_app):
     """Run a function with a database session of the live app: db(lambda s: ...)."""
-    from watch.db import session_scope
+    from watch.core.db import session_scope
 
     def run(fn):
         with live_app.app_context(), session_scope() as s:

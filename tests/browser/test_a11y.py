@@ -38,7 +38,8 @@ def world(live_app):
     from tests.factories import create_area
     from watch.accounts import service
     from watch.areas.models import AreaKind
-    from watch.db import session_scope, utcnow
+    from watch.core.db import session_scope
+    from watch.core.time import utcnow
     from tests.browser.conftest import PASSWORD
 
     with live_app.app_context(), session_scope() as s:

@@ -47,7 +47,7 @@ def est_world(db, make_user):
 
 
 def _weeks():
-    from watch.db import utcnow
+    from watch.core.time import utcnow
     from watch.est.rules import weeks
 
     now = weeks.local(utcnow())

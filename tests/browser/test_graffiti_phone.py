@@ -100,7 +100,7 @@ def test_graffiti_from_a_phone_to_both_routes(live_app, graffiti_world, phone_as
     report_url = page.url
     orders = db(lambda s: [m.to_address for m in s.exec(select(OutboxMessage).where(OutboxMessage.kind == "graffiti_work_order"))])
     assert "klotter@gnesta.example.se" in orders
-    from watch import tasks
+    from watch.core import tasks
 
     tasks.run_all(live_app, only="mail.send")  # the worker's task, as the worker loop runs it
     arrived = [m for m in smtp_for_live_app.messages if m["To"] == "klotter@gnesta.example.se"]

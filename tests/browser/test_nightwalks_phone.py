@@ -16,7 +16,7 @@ MUNIS = {"light": "Gnesta", "dark": "Flen"}
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_sign_up_check_in_and_debrief_on_a_phone(live_app, db, make_user, phone_as, scheme):
-    from watch.db import utcnow
+    from watch.core.time import utcnow
     from watch.nightwalks import service
 
     MUNI = MUNIS[scheme]

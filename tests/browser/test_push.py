@@ -58,7 +58,7 @@ def pushed(new_context, base_url):
 
 def test_push_shows_notification_and_click_opens_the_alert(live_app, pushed, base_url, make_user, make_area, db):
     from watch.alerts.models import Alert, Category
-    from watch.db import utcnow
+    from watch.core.time import utcnow
 
     ctx, page, deliver = pushed
     user = make_user()

@@ -30,7 +30,7 @@ def cast(make_user, make_area, db):
 
     from watch.alerts.models import Alert, AlertArea, Category, Status
     from watch.areas.models import AreaJoinRequest, AreaMembership
-    from watch.db import utcnow
+    from watch.core.time import utcnow
 
     people = {k: make_user(name=n, police=k == "police", admin=k == "admin") for k, n in (
         ("member", "Maja Medlem"), ("contact", "Karin Ombud"), ("police", "Polis Pål"), ("admin", "Anna Admin"),

@@ -23,7 +23,8 @@ def tour(live_app):
     from watch.accounts import service
     from watch.alerts.models import Alert, AlertArea, AlertUpdate, Category, Status
     from watch.areas.models import Area, AreaJoinRequest, AreaKind, AreaMembership, AreaRole, AreaStatus
-    from watch.db import session_scope, utcnow
+    from watch.core.db import session_scope
+    from watch.core.time import utcnow
 
     people = {}
     with live_app.app_context(), session_scope() as s:

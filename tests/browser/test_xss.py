@@ -41,7 +41,8 @@ def hostile(live_app):
     """An area, a user and an alert whose names and text are all XSS payloads."""
     from watch.accounts import service
     from tests.factories import create_area
-    from watch.db import session_scope, utcnow
+    from watch.core.db import session_scope
+    from watch.core.time import utcnow
 
     with live_app.app_context(), session_scope() as s:
         user = service.register(s, email="xss@example.se", display_name=PAYLOADS[1][:80], password=PASSWORD)

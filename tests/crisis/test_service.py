@@ -6,10 +6,10 @@ import pytest
 from sqlmodel import select
 
 from tests.crisis.conftest import IN_BRANDHOLMEN, IN_CENTRUM, MUNI, OUTSIDE
-from watch import events
+from watch.core import events
 from watch.crisis import distance, service
 from watch.crisis.models import ACTIVATED, DEACTIVATED, PLANNED, CrisisMailChoice, CrisisPoint, CrisisPointEvent
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 from watch.mail.models import OutboxMessage
 
 

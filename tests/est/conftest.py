@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from watch.db import utcnow
+from watch.core.time import utcnow
 from watch.est.models import EstDistrict, EstPlace
 from watch.est.reports import service
 from watch.est.rules import weeks

@@ -13,7 +13,7 @@ from tests.est.conftest import MUNI
 from tests.factories import create_area
 from watch.accounts import service as accounts
 from watch.alerts.models import Alert, AlertArea
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 from watch.est import hooks
 from watch.est.meetings import service as meetings
 from watch.est.models import EstReport, EstSnapshot
@@ -113,7 +113,7 @@ def test_exports_who_sees_what(est, session, client, auth):
 
 
 def test_retention_purges_reports_and_keeps_snapshot_aggregates(est, session, app):
-    from watch import tasks
+    from watch.core import tasks
 
     old = est.report(now=NOW, when=W47)
     snapshots.freeze(session, user=est["coordinator"], municipality=MUNI, year=2026, week=47, now=NOW)

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import func, select
 
 from tests.est.conftest import IN_BRANDHOLMEN, MUNI, OUTSIDE
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 from watch.est.models import EstReport, EstReportZone
 from watch.est.picture import snapshots
 

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import func, select
 
 from tests.est.conftest import IN_BRANDHOLMEN, MUNI
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 from watch.est.models import EstConfig, EstReport, EstSnapshot
 from watch.est.picture import compute, snapshots
 from watch.est.reports import service

@@ -42,7 +42,7 @@ def test_settings_are_for_the_coordinator_only(est, client, auth):
 def test_a_municipality_can_keep_its_own_categories(est, client, auth, session):
     from datetime import UTC, datetime, timedelta
 
-    from watch.errors import ServiceError
+    from watch.core.errors import ServiceError
 
     auth.as_user(est["coordinator"])
     own = '{"klotter": {"label": "Klotter", "sub": {"krankande": "Kränkande"}}, "belysning": {"label": "Trasig belysning"}}'

@@ -14,9 +14,9 @@ from tests.graffiti.conftest import MUNI, image_bytes, report
 from tests.graffiti.test_views_hooks import form
 from tests.mail.conftest import body, smtp  # noqa: F401  (fixture)
 from tests.open311.stub import serve
-from watch import tasks
-from watch.db import utcnow
-from watch.errors import ServiceError
+from watch.core import tasks
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 from watch.graffiti import delivery, outbound, rules
 from watch.graffiti.models import GraffitiDelivery, RoutingRule
 
@@ -197,7 +197,7 @@ def test_the_setup_form_saves_an_open311_rule_and_shows_refusals(gw, app, client
 def test_production_refuses_the_loopback_setting(tmp_path):
     from watch import create_app
     from watch.push.webpush.vapid import generate_vapid_keypair
-    from watch.settings import ConfigError
+    from watch.core.settings import ConfigError
 
     cfg = {"ENV": "production", "DATABASE_URL": "sqlite://", "SECRET_KEY": "k" * 40, "INSTANCE_PATH": str(tmp_path),
            "VAPID_SUBJECT": "mailto:trygghet@nykoping.se", "VAPID_PRIVATE_KEY": generate_vapid_keypair()[0].decode(),

@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import select
 
 from tests.graffiti.conftest import MUNI, report
-from watch.db import utcnow
-from watch.est.rules.weeks import TZ
+from watch.core.time import utcnow
+from watch.core.time import TZ
 from watch.graffiti import lifecycle, public, targets
 from watch.graffiti.models import GraffitiPhoto, GraffitiReport, GraffitiSettings
 

@@ -10,8 +10,8 @@ from PIL import Image
 from sqlmodel import func, select
 
 from tests.graffiti.conftest import IN_BRANDHOLMEN, IN_CENTRUM, OUTSIDE, image_bytes, report
-from watch.db import utcnow
-from watch.errors import ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 from watch.est.models import EstReport
 from watch.graffiti import lifecycle, service
 from watch.graffiti.models import GraffitiPhoto, GraffitiReport
@@ -129,7 +129,7 @@ def test_states_case_number_and_cleaning(gw, session):
 
 
 def test_late_reports_escalate_once_by_email(gw, session, app):
-    from watch import tasks
+    from watch.core import tasks
 
     r = report(gw)
     r.due_at = utcnow() - timedelta(minutes=1)

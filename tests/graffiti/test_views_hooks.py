@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlmodel import func, select
 
 from tests.graffiti.conftest import IN_CENTRUM, MUNI, image_bytes, report
-from watch import events, tasks
-from watch.db import utcnow
+from watch.core import events, tasks
+from watch.core.time import utcnow
 from watch.graffiti import hooks, service
 from watch.graffiti.models import GraffitiReport, RoutingRule
 

@@ -7,8 +7,9 @@ from sqlalchemy import delete
 from sqlmodel import select
 
 from tests.mail.conftest import body
-from watch import mail, tasks
-from watch.db import utcnow
+from watch import mail
+from watch.core import tasks
+from watch.core.time import utcnow
 from watch.mail.admin_notices import send_admin_notices
 from watch.mail.models import OutboxMessage
 from watch.mail.sender import send_due

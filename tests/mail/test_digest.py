@@ -8,8 +8,8 @@ from sqlalchemy import delete
 
 from tests.alerts.conftest import join, post, world  # noqa: F401  (fixtures)
 from tests.mail.conftest import body, links
-from watch import tasks
-from watch.db import utcnow
+from watch.core import tasks
+from watch.core.time import utcnow
 from watch.mail import digest
 from watch.mail.models import MailPreference, OutboxMessage
 from watch.mail.sender import send_due

@@ -185,7 +185,7 @@ def test_register_confirm_the_address_from_the_mail(app, client, session, smtp):
 
 
 def test_an_unverified_user_cannot_be_made_police_admin_or_contact(app, session, make_user, smtp):
-    from watch.errors import ServiceError
+    from watch.core.errors import ServiceError
 
     user = make_user(email_verified_at=None)
     for role in ("police", "admin"):

@@ -7,12 +7,13 @@ import pytest
 from sqlmodel import select
 
 from tests.mail.conftest import body
-from watch import create_app, mail, tasks
-from watch.db import utcnow
-from watch.errors import ServiceError
+from watch import create_app, mail
+from watch.core import tasks
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 from watch.mail.models import FAILED, PENDING, SENT, OutboxMessage
 from watch.mail.sender import _claim, send_due
-from watch.settings import ConfigError
+from watch.core.settings import ConfigError
 
 
 def _queue(session, n=1, **kw):
@@ -163,7 +164,7 @@ def test_a_claimed_message_is_not_claimed_twice_until_its_lease_lapses(app, sess
     _queue(session, 2)
     session.commit()
     now = utcnow()
-    from watch.db import engine
+    from watch.core.db import engine
     from sqlmodel import Session
 
     with Session(engine(app)) as a, Session(engine(app)) as b:
@@ -216,7 +217,7 @@ def test_development_writes_eml_files_and_prints_the_link(tmp_path, database_url
     from sqlmodel import SQLModel
 
     from tests.conftest import make_test_config
-    from watch.db import engine, get_session
+    from watch.core.db import engine, get_session
 
     cfg = make_test_config(tmp_path, database_url) | {"ENV": "development"}
     app = create_app(cfg)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from watch.areas.models import AreaJoinRequest, AreaMembership, AreaStatus
-from watch.db import utcnow
+from watch.core.time import utcnow
 
 SV = {"Accept-Language": "sv"}
 

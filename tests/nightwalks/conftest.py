@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from watch.db import utcnow
+from watch.core.time import utcnow
 from watch.nightwalks import service
 from watch.organisations.models import Organisation
 

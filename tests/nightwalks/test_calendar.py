@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from icalendar import Calendar
 
+from watch.core.time import aware
 from watch.nightwalks import service
 from watch.training import calendar as personal
 
@@ -28,7 +29,7 @@ def test_group_and_personal_feeds(client, session, police, group, make_walker, m
     uid = next(u for u in feed if u.startswith(f"nightwalk-shift-{shift.id}@"))
     ev = feed[uid]
     assert int(ev["SEQUENCE"]) == 0 and str(ev["STATUS"]) == "CONFIRMED" and str(ev["LOCATION"]) == "Stora torget"
-    assert ev.decoded("DTSTART") == service.aware(shift.starts_at)
+    assert ev.decoded("DTSTART") == aware(shift.starts_at)
     assert "Nattvandrarna Centrum" in str(ev["SUMMARY"])
 
     # The personal feed (training's, behind the same key) has the shift the walker signed up for, not the other one.
@@ -41,7 +42,7 @@ def test_group_and_personal_feeds(client, session, police, group, make_walker, m
                          meeting_point="Resecentrum", area="Centrum", subgroups=1)
     ev = _events(client.get(group_url).data)[uid]
     assert int(ev["SEQUENCE"]) == 1 and str(ev["LOCATION"]) == "Resecentrum"
-    assert ev.decoded("DTSTART") == service.aware(new_start)
+    assert ev.decoded("DTSTART") == aware(new_start)
 
     # Cancelled: still there, STATUS:CANCELLED, SEQUENCE + 1, in both feeds.
     service.cancel_shift(session, police, shift.id)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 from tests.nightwalks.conftest import MUNICIPALITY, move_to_now
-from watch import tasks
+from watch.core.time import local
+from watch.core import tasks
 from watch.est.models import EstReport
 from watch.mail.models import OutboxMessage
 from watch.nightwalks import debrief, reminders, report, service
@@ -49,7 +50,7 @@ def test_understaffed_warning_to_debrief(app, session, group, make_walker, make_
     assert all(r.municipality == MUNICIPALITY and r.description for r in est)
     assert {r.subcategory for r in est} == {None, "brak"}
 
-    start = service.local(shift.starts_at)
+    start = local(shift.starts_at)
     month = report.monthly(session, group, start.year, start.month)
     assert month["walks"] == 1 and month["volunteer_hours"] == 11.0 and month["followups"] == 1
 

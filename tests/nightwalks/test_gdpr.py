@@ -7,9 +7,9 @@ from sqlmodel import select
 
 from tests.conftest import PASSWORD
 from tests.nightwalks.conftest import move_to_now
-from watch import tasks
+from watch.core import tasks
 from watch.accounts import service as accounts
-from watch.db import utcnow
+from watch.core.time import utcnow
 from watch.nightwalks import debrief, reminders, service
 from watch.nightwalks.models import NightShift, NightWalker, ShiftDebrief, ShiftSignup
 from watch.training.models import CalendarKey

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from tests.nightwalks.conftest import move_to_now
 from watch.nightwalks import debrief, report, service
 from watch.nightwalks.models import NightShift
-from watch.training.service import TZ
+from watch.core.time import TZ
 
 
 def _walk(session, shift, walkers, *, when: datetime, **data):

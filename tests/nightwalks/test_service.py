@@ -8,8 +8,9 @@ from flask_babel import force_locale
 from sqlmodel import select
 
 from tests.nightwalks.conftest import MUNICIPALITY, move_to_now
-from watch.db import utcnow
-from watch.errors import ServiceError
+from watch.core.time import local
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 from watch.est.models import EstReport
 from watch.nightwalks import debrief, service
 from watch.nightwalks.models import NightShift, NightWalker, NightWalkGroup, ShiftDebrief, ShiftSignup
@@ -33,7 +34,7 @@ def test_walkers_are_adults(session, group, make_user, birth_year, code):
 
 def test_under_age_message_is_in_swedish_and_names_the_minimum(app, session, group, make_user):
     app.config["NIGHTWALKS_MIN_AGE"] = 20
-    this_year = service.local(utcnow()).year
+    this_year = local(utcnow()).year
     with force_locale("sv"):
         exc = _refused("under_age", service.join_group, session, make_user(), group.id, birth_year=this_year - 19)
         assert "minst 20 år" in str(exc.message)

@@ -6,7 +6,7 @@ from sqlmodel import select
 from tests.nightwalks.conftest import MUNICIPALITY, move_to_now
 from watch.mail.models import OutboxMessage
 from watch.nightwalks.models import NightShift, NightWalker, NightWalkGroup, ShiftDebrief
-from watch.db import utcnow
+from watch.core.time import utcnow
 
 
 def test_start_a_group_plan_a_shift_and_walk_it_through_the_pages(client, auth, session, police, make_user):

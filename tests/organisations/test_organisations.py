@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from watch.accounts import service as accounts
-from watch.errors import Forbidden, NotFound, ServiceError
+from watch.core.errors import Forbidden, NotFound, ServiceError
 from watch.organisations import access, service
 from watch.organisations.models import Organisation, OrganisationMembership
 

@@ -5,8 +5,8 @@ from datetime import date, datetime, timedelta
 
 from watch.areas import registration
 from watch.areas.models import Area
-from watch.db import utcnow
-from watch.est.rules.weeks import TZ
+from watch.core.time import utcnow
+from watch.core.time import TZ
 from watch.graffiti.models import GraffitiReport
 from watch.promises import indicators
 from watch.walks.models import Measure, Walk

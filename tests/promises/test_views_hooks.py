@@ -147,7 +147,7 @@ def test_a_party_is_kept(world):
     world.signed()
     import pytest
 
-    from watch.errors import ServiceError
+    from watch.core.errors import ServiceError
 
     with pytest.raises(ServiceError) as info:
         org_service.delete_organisation(world.session, actor=world["admin"], organisation_id=world.orgs["polisen"].id)

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.push.helpers import World, post_alert
-from watch import events
+from watch.core import events
 from watch.push.models import Delivery, PushSubscription
 from watch.push.webpush.vapid import load_private_key, public_key_b64url
 from watch.push.worker import Worker, state
@@ -226,7 +226,7 @@ def test_generated_key_is_kept_in_the_instance_folder(tmp_path, database_url):
 def test_production_refuses_to_start_without_proper_vapid_settings(tmp_path, extra, message):
     from watch import create_app
     from watch.push.webpush.vapid import generate_vapid_keypair
-    from watch.settings import ConfigError
+    from watch.core.settings import ConfigError
 
     cfg = {"ENV": "production", "DATABASE_URL": "sqlite://", "SECRET_KEY": "k" * 40, "INSTANCE_PATH": str(tmp_path),
            "VAPID_SUBJECT": "mailto:trygghet@nykoping.se"} | extra

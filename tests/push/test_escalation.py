@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from tests.push.helpers import World, WorkerThread, add_device, post_alert
-from watch.db import utcnow
+from watch.core.time import utcnow
 from watch.push.escalation import escalate_due
 from watch.push.models import Delivery, PushEscalation
 from watch.push.worker import Worker
@@ -67,7 +67,7 @@ def test_worker_loop_escalates(app, client, auth, session, world: World, pushsvc
 
 
 def test_escalation_and_delivery_purge_are_registered_tasks(app):
-    from watch import tasks
+    from watch.core import tasks
 
     assert {"push.escalate", "push.purge_deliveries"} <= {t.name for t in tasks.tasks(app)}
     assert "push.escalate" in tasks.run_all(app, only="push.escalate")
@@ -76,7 +76,7 @@ def test_escalation_and_delivery_purge_are_registered_tasks(app):
 def test_the_worker_loop_runs_due_tasks_between_batches(app, world: World, pushsvc):
     import threading
 
-    from watch import tasks
+    from watch.core import tasks
 
     ran = threading.Event()
     tasks.register(app, "test.probe", 3600, lambda _app: ran.set())

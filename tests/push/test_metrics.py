@@ -7,7 +7,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
 from tests.push.helpers import World, post_alert
-from watch.db import utcnow
+from watch.core.time import utcnow
 from watch.push.models import FanoutJob
 from watch.push.worker import Worker
 

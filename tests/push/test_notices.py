@@ -113,7 +113,7 @@ def test_a_rolled_back_notice_sends_nothing_and_no_users_stores_only_the_notice(
 
 
 def test_purge_keeps_a_fresh_notice_and_removes_an_old_one_with_its_deliveries(app, session, world: World):
-    from watch.db import utcnow
+    from watch.core.time import utcnow
 
     fresh = send_notice(session, user_ids=[world.people["member"].id], title="Ny", url="/crisis/5", kind="crisis_point")
     old = send_notice(session, user_ids=[world.people["member"].id], title="Gammal", url="/crisis/6", kind="crisis_point",
@@ -127,7 +127,7 @@ def test_purge_keeps_a_fresh_notice_and_removes_an_old_one_with_its_deliveries(a
 
 
 def test_account_deletion_removes_the_users_notice_deliveries(app, session, world: World):
-    from watch import events
+    from watch.core import events
 
     member = world.people["member"]
     notice = send_notice(session, user_ids=[member.id, world.people["contact"].id], title="Krispunkt", url="/crisis/8",

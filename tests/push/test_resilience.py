@@ -12,7 +12,8 @@ from tests.push.helpers import World, WorkerThread, post_alert
 from tests.pushservice import MALFORMED
 from watch.accounts.models import User
 from watch.areas.models import AreaMembership, AreaRole
-from watch.db import session_scope, utcnow
+from watch.core.db import session_scope
+from watch.core.time import utcnow
 from watch.push.models import Delivery, PushSubscription
 from watch.push.worker import Worker, claim, is_postgres
 

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.push.helpers import World, post_alert
-from watch.db import session_scope, utcnow
+from watch.core.db import session_scope
+from watch.core.time import utcnow
 from watch.push.models import Delivery, PushSubscription
 from watch.push.worker import Worker, claim, is_postgres
 
@@ -210,7 +211,7 @@ def test_postgres_claims_skip_rows_another_worker_is_claiming(app, client, auth,
     alert_for(client, auth, world)
     from sqlmodel import Session
 
-    from watch.db import engine
+    from watch.core.db import engine
 
     first = Session(engine(app))
     try:

@@ -129,7 +129,7 @@ def test_session_probe_token_passes_csrf(config, make_user):
     config["WTF_CSRF_ENABLED"] = True
     from sqlmodel import SQLModel
 
-    from watch import db as wdb
+    from watch.core import db as wdb
 
     app = create_app(config)
     SQLModel.metadata.create_all(wdb.engine(app))

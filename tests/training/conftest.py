@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from watch.areas import registration
-from watch.db import utcnow
+from watch.core.time import utcnow
 from watch.training import service
 
 MUNICIPALITY = "Nyköping"

@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import select
 
 from tests.training.conftest import MUNICIPALITY
-from watch import events
+from watch.core import events
 from watch.areas import registration
-from watch.db import utcnow
-from watch.errors import ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 from watch.mail.models import OutboxMessage
 from watch.training import register, reminders, service
 from watch.training.models import RegistrationStatus, TrainingRegistration, TrainingSession

@@ -7,10 +7,11 @@ import pytest
 from sqlmodel import select
 
 from tests.training.conftest import MUNICIPALITY, move_to_past
+from watch.core.time import local
 from watch.areas import registration
 from watch.areas.models import AreaMembership, AreaStatus
-from watch.db import utcnow
-from watch.errors import ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 from watch.mail.models import OutboxMessage
 from watch.training import service
 from watch.training.models import RegistrationStatus, TrainingSession
@@ -111,7 +112,7 @@ def test_a_contact_trained_at_a_session_can_have_the_area_approved(session, make
     service.record_attendance(session, police, ts.id, present={contact.id})
 
     m = session.exec(select(AreaMembership).where(AreaMembership.user_id == contact.id)).one()
-    assert m.trained_on == service.local(ts.starts_at).date()
+    assert m.trained_on == local(ts.starts_at).date()
     assert registration.has_trained_contact(session, pending_area.id)
     assert registration.approve_area(session, police, pending_area.id).status == AreaStatus.active
 

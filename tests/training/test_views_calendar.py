@@ -8,6 +8,7 @@ from icalendar import Calendar
 from sqlmodel import select
 
 from tests.training.conftest import MUNICIPALITY, move_to_past
+from watch.core.time import aware, local
 from watch.areas import registration
 from watch.training import calendar, service
 from watch.training.models import TrainingSession
@@ -24,7 +25,7 @@ def test_create_register_and_take_attendance_through_the_pages(client, auth, ses
                                            "capacity": "1", "trainers": "Polisen", "trainer_emails": "", "notes": ""})
     assert r.status_code == 302
     ts = session.exec(select(TrainingSession)).one()
-    assert service.local(ts.starts_at).hour == 18  # entered in Swedish time
+    assert local(ts.starts_at).hour == 18  # entered in Swedish time
 
     auth.as_user(contact)
     r = client.post(f"/training/{ts.id}/register", follow_redirects=True)
@@ -96,7 +97,7 @@ def test_municipality_feed_has_stable_uids_and_updates_on_change(client, session
     ts = make_session()
     first = _events(client.get(f"/training/calendar/{MUNICIPALITY}.ics").data)
     assert [str(e["summary"]) for e in first] == ["Grundutbildning kontaktombud"]
-    uid, seq, start = str(first[0]["uid"]), int(first[0]["sequence"]), service.aware(ts.starts_at)
+    uid, seq, start = str(first[0]["uid"]), int(first[0]["sequence"]), aware(ts.starts_at)
     service.update_session(session, police, ts.id, municipality=ts.municipality, kind=ts.kind, title="Grundkurs, ny tid",
                            place=ts.place, starts_at=ts.starts_at + timedelta(hours=1), ends_at=ts.ends_at + timedelta(hours=1), capacity=3)
     (again,) = _events(client.get(f"/training/calendar/{MUNICIPALITY}.ics").data)

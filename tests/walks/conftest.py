@@ -9,7 +9,7 @@ import pytest
 
 from tests.alerts.conftest import image_bytes  # noqa: F401  (re-exported for the tests)
 from tests.est.conftest import BRANDHOLMEN, CENTRUM, IN_BRANDHOLMEN, IN_CENTRUM, MUNI, OUTSIDE, district  # noqa: F401
-from watch.db import utcnow
+from watch.core.time import utcnow
 from watch.organisations.models import Organisation, OrganisationMembership
 from watch.walks import service
 

@@ -8,7 +8,7 @@ from sqlmodel import func, select
 
 from tests.walks.conftest import image_bytes
 from tests.walks.test_observations import observe
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 from watch.walks import measures, service
 from watch.walks.models import STATUSES, Measure
 

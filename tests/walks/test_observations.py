@@ -8,7 +8,7 @@ from PIL import Image
 from sqlmodel import func, select
 
 from tests.walks.conftest import IN_BRANDHOLMEN, IN_CENTRUM, OUTSIDE, image_bytes
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 from watch.est.models import EstReport
 from watch.walks import observations
 from watch.walks.models import WalkObservation

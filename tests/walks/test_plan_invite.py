@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import func, select
 
 from tests.walks.conftest import OUTSIDE, ROUTE
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 from watch.mail.models import OutboxMessage
 from watch.walks.models import Walk, WalkInvite
 

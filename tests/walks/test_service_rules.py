@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 from watch.walks.models import Walk
 
 

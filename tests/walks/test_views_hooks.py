@@ -8,8 +8,8 @@ from sqlmodel import func, select
 
 from tests.walks.conftest import IN_CENTRUM, OUTSIDE, ROUTE, image_bytes
 from tests.walks.test_observations import observe
-from watch import events, tasks
-from watch.db import utcnow
+from watch.core import events, tasks
+from watch.core.time import utcnow
 from watch.est.models import EstReport
 from watch.walks import hooks
 from watch.walks.models import Walk, WalkObservation

@@ -7,9 +7,10 @@ from flask_login import current_user, login_required
 from sqlmodel import select
 
 from watch.accounts import service
-from watch.accounts.forms import PlainForm, RoleForm
+from watch.accounts.forms import RoleForm
+from watch.core.forms import PlainForm
 from watch.accounts.models import User
-from watch.db import get_session
+from watch.core.db import get_session
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -8,8 +8,8 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 
 from watch.accounts import service
-from watch.api import Error, require_login, spec
-from watch.db import get_session
+from watch.core.api import Error, require_login, spec
+from watch.core.db import get_session
 from spectree import Response
 
 bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")

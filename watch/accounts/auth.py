@@ -8,9 +8,9 @@ from flask_login import LoginManager, login_user, logout_user
 
 from watch.accounts import sessions
 from watch.accounts.models import User
-from watch.db import get_session
-from watch.errors import envelope
-from watch.security import bearer_token
+from watch.core.db import get_session
+from watch.core.errors import envelope
+from watch.core.security import bearer_token
 
 
 class _LoginManager(LoginManager):
@@ -59,7 +59,7 @@ def log_out() -> None:
 def _unauthorized():
     from flask import flash, redirect, request, url_for
 
-    from watch.errors import MESSAGES, wants_json
+    from watch.core.errors import MESSAGES, wants_json
 
     if wants_json():
         return envelope(401, "unauthorized", MESSAGES[401])
@@ -70,7 +70,7 @@ def _unauthorized():
 @login_manager.request_loader
 def _token_user(req) -> User | None:
     # Only bearer requests come here (see _LoginManager): a valid token is its
-    # user, marked so that the CSRF check (watch.security) may skip it; a bad
+    # user, marked so that the CSRF check (watch.core.security) may skip it; a bad
     # one ends the request with a 401, whoever first asks who is logged in.
     token = bearer_token()
     if token is None:
@@ -88,7 +88,7 @@ def _token_user(req) -> User | None:
 
 def init_app(app: Flask) -> None:
     """Attach flask-login and token auth; purge old login sessions periodically."""
-    from watch import tasks
+    from watch.core import tasks
 
     login_manager.init_app(app)
     tasks.register(app, "accounts.sessions.purge", 3600, sessions.purge)

@@ -5,8 +5,9 @@ import click
 from flask.cli import AppGroup
 
 from watch.accounts import service
-from watch.db import session_scope, utcnow
-from watch.errors import ServiceError
+from watch.core.db import session_scope
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 
 users_cli = AppGroup("users", help="Manage accounts and roles.")
 

@@ -61,9 +61,6 @@ class TokenForm(FlaskForm):
     name = StringField(_l("What the token is for"), validators=[DataRequired(), Length(max=80)])
 
 
-class PlainForm(FlaskForm):
-    """A form with only the CSRF token (log out, revoke, switch language)."""
-
 
 class RoleForm(FlaskForm):
     """Admin: grant or revoke a role."""

@@ -7,12 +7,13 @@ from flask_login import current_user, login_required
 
 from watch.accounts import links
 from watch.accounts.auth import log_in
-from watch.accounts.forms import EmailChangeForm, ForgotForm, PlainForm, ResetForm
+from watch.accounts.forms import EmailChangeForm, ForgotForm, ResetForm
+from watch.core.forms import PlainForm
 from watch.accounts.views import bp
-from watch.db import get_session
-from watch.errors import ServiceError
-from watch.forms import show_refusal
-from watch.security import limiter
+from watch.core.db import get_session
+from watch.core.errors import ServiceError
+from watch.core.forms import show_refusal
+from watch.core.security import limiter
 
 
 def _reset_limit() -> str:

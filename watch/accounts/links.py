@@ -20,8 +20,8 @@ from watch import mail
 from watch.accounts import sessions
 from watch.accounts.models import User
 from watch.accounts.passwords import hash_password, password_problem, verify_password
-from watch.db import utcnow
-from watch.errors import Forbidden, ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import Forbidden, ServiceError
 
 RESET, CONFIRM = "watch.accounts.reset", "watch.accounts.confirm"
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlmodel import Field, SQLModel
 
-from watch.db import utcnow
+from watch.core.time import utcnow
 
 
 class User(UserMixin, SQLModel, table=True):

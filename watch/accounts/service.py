@@ -9,12 +9,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from watch import events
+from watch.core import events
 from watch.accounts import links, sessions
 from watch.accounts.models import ApiToken, User
 from watch.accounts.passwords import burn_time, hash_password, password_problem, verify_password
-from watch.db import utcnow
-from watch.errors import Forbidden, NotFound, ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import Forbidden, NotFound, ServiceError
 
 TOKEN_PREFIX = "wt_"
 

@@ -17,7 +17,8 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from watch.accounts.models import LoginSession, User
-from watch.db import engine, utcnow
+from watch.core.db import engine
+from watch.core.time import utcnow
 
 
 def _hash(key: str) -> str:

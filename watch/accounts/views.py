@@ -9,11 +9,12 @@ from flask_login import current_user, login_required
 
 from watch.accounts import service, sessions
 from watch.accounts.auth import log_in, log_out
-from watch.accounts.forms import DeleteForm, LoginForm, PasswordForm, PlainForm, ProfileForm, RegisterForm, TokenForm
-from watch.db import get_session
-from watch.errors import ServiceError
-from watch.forms import show_refusal
-from watch.security import limiter, safe_next
+from watch.accounts.forms import DeleteForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, TokenForm
+from watch.core.forms import PlainForm
+from watch.core.db import get_session
+from watch.core.errors import ServiceError
+from watch.core.forms import show_refusal
+from watch.core.security import limiter, safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 

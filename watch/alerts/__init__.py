@@ -11,7 +11,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.cli.add_command(alerts_cli)
     hooks.connect()
-    from watch import tasks
+    from watch.core import tasks
     from watch.alerts import lifecycle
 
     tasks.register(app, "alerts.expire", app.config["ALERTS_EXPIRE_CHECK_SECONDS"], lifecycle.expire_task)

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from watch.areas.service import user_area_roles
 from watch.alerts.models import Alert, AlertArea
 from watch.areas.models import AreaRole
-from watch.errors import Forbidden, NotFound
+from watch.core.errors import Forbidden, NotFound
 
 NEEDS = ("view", "update", "ack", "close", "hide")
 STAFF = (AreaRole.contact, AreaRole.police)

@@ -14,10 +14,10 @@ from watch.alerts import lifecycle, present, service
 from watch.alerts import query as query_mod
 from watch.alerts.access import STAFF, get_alert_for
 from watch.areas.service import user_area_roles
-from watch.api import Error, require_login, spec
+from watch.core.api import Error, require_login, spec
 from watch.audit.service import record_access
-from watch.db import DbId, get_session
-from watch.errors import ServiceError
+from watch.core.db import DbId, get_session
+from watch.core.errors import ServiceError
 
 bp = Blueprint("alerts_api", __name__, url_prefix="/api/v1/alerts")
 bp.before_request(require_login)

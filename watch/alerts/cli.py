@@ -5,7 +5,7 @@ import click
 from flask.cli import AppGroup
 
 from watch.alerts import lifecycle
-from watch.db import session_scope
+from watch.core.db import session_scope
 
 alerts_cli = AppGroup("alerts", help="Alert housekeeping.")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlmodel import select
 
-from watch import events
+from watch.core import events
 from watch.alerts.models import Alert, AlertPhoto, AlertUpdate
 from watch.alerts.query import areas_of
 

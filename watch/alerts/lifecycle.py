@@ -8,13 +8,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
-from watch import events
+from watch.core import events
 from watch.alerts import photos as photo_store
+from watch.core.photos import prepare
 from watch.alerts import validate
 from watch.alerts.access import AlertAccess
 from watch.alerts.models import Alert, AlertPhoto, AlertUpdate, IdempotencyKey, Outcome, Status
-from watch.db import utcnow
-from watch.errors import ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 
 CHOOSABLE_OUTCOMES = (Outcome.handled, Outcome.false_alarm, Outcome.no_action)
 
@@ -28,7 +29,7 @@ def add_update(session: Session, access: AlertAccess, user, *, text: str, photo:
     text = validate.text(text)
     if access.alert.status == Status.closed:
         raise _closed()
-    prepared = photo_store.prepare(photo) if photo else None
+    prepared = prepare(photo) if photo else None
     item = AlertUpdate(alert_id=access.alert.id, author_id=user.id, text=text)
     try:
         session.add(item)
@@ -115,7 +116,7 @@ def expire(session: Session) -> int:
 
 def expire_task(app) -> None:
     """Expiry as a registered periodic task (the worker loop or `flask --app watch tick`)."""
-    from watch.db import session_scope
+    from watch.core.db import session_scope
 
     with session_scope(app) as session:
         expire(session)
@@ -123,7 +124,7 @@ def expire_task(app) -> None:
 
 def purge_task(app) -> None:
     """Retention (ALERTS_RETENTION_DAYS) as a registered periodic task."""
-    from watch.db import session_scope
+    from watch.core.db import session_scope
 
     with session_scope(app) as session:
         purge(session)

@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 from watch.alerts.access import visible_clause
 from watch.alerts.models import Alert, AlertArea, AlertPhoto, AlertUpdate, Category, Outcome, Status, lat_band
 from watch.accounts.models import User
-from watch.db import utcnow
-from watch.errors import ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 
 SPANS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30), "365d": timedelta(days=365)}
 SPAN_LABELS = {"24h": _l("Last 24 hours"), "7d": _l("Last 7 days"), "30d": _l("Last 30 days"), "365d": _l("Last year")}

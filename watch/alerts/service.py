@@ -11,8 +11,9 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from watch import events
+from watch.core import events
 from watch.alerts import photos as photo_store
+from watch.core.photos import prepare
 from watch.alerts import person as person_rule
 from watch.alerts import validate
 from watch.alerts.areas import active_areas, area_centre
@@ -20,8 +21,8 @@ from watch.areas.service import areas_containing, distance_to_area_m, user_area_
 from watch.alerts.models import Alert, AlertArea, AlertPhoto, Category, IdempotencyKey
 from watch.areas.models import AreaRole
 from watch.boats import theft
-from watch.db import utcnow
-from watch.errors import Forbidden, ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import Forbidden, ServiceError
 
 
 def is_global_poster(user) -> bool:
@@ -136,7 +137,7 @@ def post_alert(
     limit = current_app.config["ALERTS_PHOTOS_PER_ALERT"]
     if len(photos) > limit:
         raise validate.invalid("photos_too_many", _l("At most %(n)s photos per alert.", n=limit), "photos")
-    prepared = [photo_store.prepare(raw) for raw in photos]
+    prepared = [prepare(raw) for raw in photos]
 
     alert = Alert(author_id=user.id, category=category, text=text, observed_at=observed_at, lon=lon, lat=lat,
                   registration=registration, boat_id=boat_id)
@@ -186,7 +187,7 @@ def add_photo(session: Session, access, user, raw: bytes, update_id: int | None 
     if update_id is None and count >= current_app.config["ALERTS_PHOTOS_PER_ALERT"]:
         n = current_app.config["ALERTS_PHOTOS_PER_ALERT"]
         raise validate.invalid("photos_too_many", _l("At most %(n)s photos per alert.", n=n), "photos")
-    prepared = photo_store.prepare(raw)
+    prepared = prepare(raw)
     photo = AlertPhoto(alert_id=alert.id, update_id=update_id, author_id=user.id, filename=prepared.filename,
                        width=prepared.width, height=prepared.height, size=len(prepared.data))
     photo_store.write(prepared)

@@ -9,8 +9,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from watch.alerts.models import Category
-from watch.db import utcnow
-from watch.errors import ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 
 _STANDARD = re.compile(r"^[A-Z]{3}[0-9]{2}[A-Z0-9]$")  # ABC 123, ABC 12A
 _PERSONAL = re.compile(r"^[A-ZÅÄÖ0-9]{2,7}$")  # personalised plates

@@ -18,8 +18,8 @@ from watch.areas.models import AreaRole
 from watch.alerts.models import CATEGORY_LABELS, STATUS_LABELS, AlertPhoto, Category, Status
 from watch.boats import theft
 from watch.audit.service import record_access
-from watch.db import get_session
-from watch.errors import NotFound, ServiceError
+from watch.core.db import get_session
+from watch.core.errors import NotFound, ServiceError
 
 bp = Blueprint("alerts", __name__, url_prefix="/alerts")
 
@@ -241,7 +241,7 @@ def format_alert_time(value) -> str:
     """A time (datetime or ISO string) in the user's language and zone."""
     from flask_babel import format_datetime
 
-    from watch.main.formats import unbroken
+    from watch.core.formats import unbroken
 
     if not value:
         return ""

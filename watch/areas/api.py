@@ -5,45 +5,24 @@ import json as jsonlib
 import math
 
 import geojson
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from spectree import Response
 
-from watch.api import Error, require_login, spec
+from watch.core.api import Error, require_login, spec, strict_json
 from watch.areas import outline, registration, service
 from watch.areas.models import Area, AreaOutlineChange, AreaRole
 from watch.areas.schemas import (AreaCollection, AreaFeature, AreaIn, AreaPatch, AreaQuery, MemberOut, NearArea, NearList,
                                  NearQuery, OutlineChangeOut, RejectIn, TrainedIn)
 from watch.areas.service import allowed, get_area_for, membership_of
-from watch.db import get_session
-from watch.errors import ServiceError, envelope
+from watch.core.db import get_session
+from watch.core.errors import ServiceError
 
 bp = Blueprint("areas_api", __name__, url_prefix="/api/v1/areas")
 bp.before_request(require_login)
+bp.before_request(strict_json)
 TAGS = ["areas"]
-
-
-def _reject_constant(name: str):
-    raise ValueError(name)
-
-
-@bp.before_request
-def strict_json():
-    """Name the problem when a body is not JSON, or holds NaN/Infinity (which JSON does not allow)."""
-    if request.method not in ("POST", "PUT", "PATCH") or not request.content_length:
-        return None
-    if not request.is_json:
-        return envelope(415, "unsupported_media_type", _l("Send the request body as JSON (Content-Type: application/json)."))
-    try:
-        jsonlib.loads(request.get_data(cache=True), parse_constant=_reject_constant)
-    except UnicodeDecodeError:
-        return envelope(400, "invalid_json", _l("The request body is not valid JSON (it is not UTF-8)."))
-    except jsonlib.JSONDecodeError as exc:
-        return envelope(400, "invalid_json", _l("The request body is not valid JSON (line %(line)d, column %(col)d).", line=exc.lineno, col=exc.colno))
-    except ValueError as exc:
-        return envelope(400, "not_finite", _l("The request contains %(value)s; only finite numbers are allowed.", value=str(exc)[:10]))
-    return None
 
 
 def feature(area: Area, role: AreaRole | None) -> dict:

@@ -5,12 +5,12 @@ from flask import url_for
 from flask_login import current_user
 from spectree import Response
 
-from watch.api import Error, spec
+from watch.core.api import Empty, Error, spec
 from watch.areas import households
 from watch.areas.api import bp
 from watch.areas.models import Household
-from watch.areas.schemas import Empty, HouseholdIn, HouseholdList, HouseholdOut, HouseholdPatch
-from watch.db import get_session
+from watch.areas.schemas import HouseholdIn, HouseholdList, HouseholdOut, HouseholdPatch
+from watch.core.db import get_session
 
 TAGS = ["households"]
 

@@ -7,13 +7,13 @@ from spectree import Response
 from sqlmodel import select
 
 from watch.accounts.models import User
-from watch.api import Error, spec
+from watch.core.api import Empty, Error, spec
 from watch.areas import members, registration
 from watch.areas.api import bp
 from watch.areas.models import AreaInvite, AreaMembership
-from watch.areas.schemas import (AcceptIn, DecisionIn, Empty, InviteIn, InviteList, InviteOut, JoinIn, JoinRequestList,
+from watch.areas.schemas import (AcceptIn, DecisionIn, InviteIn, InviteList, InviteOut, JoinIn, JoinRequestList,
                                  JoinRequestOut, MemberList, MemberOut, MembershipOut, RoleIn)
-from watch.db import get_session
+from watch.core.db import get_session
 
 TAGS = ["area members"]
 

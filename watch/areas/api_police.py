@@ -5,13 +5,13 @@ from flask import url_for
 from flask_login import current_user
 from spectree import Response
 
-from watch.api import Error, spec
+from watch.core.api import Error, spec
 from watch.areas import outline, police
 from watch.areas.api import _one, bp, outline_change_out
 from watch.areas.models import Area
 from watch.areas.schemas import (AreaFeature, OutlineChangeList, OutlineChangeOut, PoliceContactIn,
                                  PoliceContactList, PoliceContactOut, RejectIn)
-from watch.db import get_session
+from watch.core.db import get_session
 
 TAGS = ["area police"]
 

@@ -9,8 +9,8 @@ from flask.cli import AppGroup
 from watch.accounts import service as accounts
 from watch.areas import registration, spatial
 from watch.areas.models import Area, AreaStatus
-from watch.db import session_scope
-from watch.errors import ServiceError
+from watch.core.db import session_scope
+from watch.core.errors import ServiceError
 
 areas_cli = AppGroup("areas", help="Manage watch areas.")
 

@@ -7,7 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from watch.areas import municipalities
+from watch.core import municipalities
 
 KIND_CHOICES = [("grannsamverkan", _l("Neighbourhood watch (grannsamverkan)")),
                 ("batsamverkan", _l("Boat watch (båtsamverkan)"))]

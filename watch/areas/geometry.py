@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 
 EARTH_RADIUS_M = 6_371_008.8  # mean radius; the spherical model is within ~0.5 % of the ellipsoid
 POLYGONAL = ("Polygon", "MultiPolygon")

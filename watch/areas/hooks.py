@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from watch import events
+from watch.core import events
 from watch.areas.models import Area, AreaJoinRequest, AreaMembership, AreaOutlineChange, Household
 
 

@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 from watch.audit.service import record_access
 from watch.areas.models import AreaKind, AreaMembership, AreaRole, Household
 from watch.areas.service import get_area_for
-from watch.db import utcnow
-from watch.errors import NotFound, ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import NotFound, ServiceError
 
 MAX_PER_AREA = 500
 

@@ -14,7 +14,7 @@ from watch.accounts.models import User
 from watch.areas import members
 from watch.areas.models import AreaInvite
 from watch.areas.service import get_area_for
-from watch.errors import NotFound, ServiceError
+from watch.core.errors import NotFound, ServiceError
 
 SPLIT = re.compile(r"[,;\s]+")
 

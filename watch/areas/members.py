@@ -10,13 +10,13 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from watch import events
+from watch.core import events
 from watch.areas.models import (Area, AreaInvite, AreaJoinRequest, AreaMembership, AreaRole, AreaStatus,
                                 JoinRequestStatus)
 from watch.areas.registration import contacts
 from watch.areas.service import get_area_for, membership_of
-from watch.db import utcnow
-from watch.errors import NotFound, ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import NotFound, ServiceError
 
 INVITE_SALT = "watch.areas.invite"
 

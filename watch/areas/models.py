@@ -7,7 +7,7 @@ from enum import Enum
 from sqlalchemy import Column, Index, Text, UniqueConstraint, true
 from sqlmodel import Field, SQLModel
 
-from watch.db import utcnow
+from watch.core.time import utcnow
 
 
 class AreaKind(str, Enum):

@@ -12,11 +12,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
-from watch.areas import geometry, municipalities
+from watch.areas import geometry
+
+from watch.core import municipalities
 from watch.areas.models import Area, AreaOutlineChange, AreaStatus, OutlineChangeStatus
 from watch.areas.service import allowed, get_area_for, same_municipality
-from watch.db import utcnow
-from watch.errors import Forbidden, NotFound, ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import Forbidden, NotFound, ServiceError
 
 
 def checked(data) -> geometry.CheckedGeometry:

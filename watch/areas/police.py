@@ -14,7 +14,7 @@ from watch.accounts.models import User
 from watch.areas.models import Area, AreaMembership, AreaRole, AreaStatus
 from watch.areas.registration import contacts
 from watch.areas.service import allowed, get_area_for, is_municipality_police, membership_of, same_municipality
-from watch.errors import Forbidden, NotFound, ServiceError
+from watch.core.errors import Forbidden, NotFound, ServiceError
 
 
 def can_manage(user, area: Area) -> bool:

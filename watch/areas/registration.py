@@ -8,13 +8,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from watch import events
+from watch.core import events
 from watch.accounts.links import require_verified
-from watch.areas import geometry, municipalities, outline
+from watch.areas import geometry, outline
+from watch.core import municipalities
 from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus, OutlineChangeStatus
 from watch.areas.service import allowed, get_area_for, is_municipality_police, membership_of
-from watch.db import utcnow
-from watch.errors import ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 
 
 MISSING = {

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from watch.areas.models import AreaKind, AreaRole, AreaStatus, JoinRequestStatus, OutlineChangeStatus
-from watch.db import DbId
+from watch.core.db import DbId
 
 
 class AreaQuery(BaseModel):
@@ -201,10 +201,6 @@ class MembershipOut(BaseModel):
     area_id: int
     user_id: int
     role: AreaRole
-
-
-class Empty(BaseModel):
-    """Nothing to say."""
 
 
 class PoliceContactIn(BaseModel):

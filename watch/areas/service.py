@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from watch.areas import spatial
 from watch.areas.models import Area, AreaMembership, AreaRole, AreaStatus
-from watch.errors import Forbidden, NotFound
+from watch.core.errors import Forbidden, NotFound
 
 Need = Literal["view", "edit", "approve", "members", "boats"]
 NEEDS = ("view", "edit", "approve", "members", "boats")

@@ -108,7 +108,7 @@ def _db_version(conn) -> int:
 
 
 def _build(app: Flask, cache: _Cache, generation: int) -> None:
-    from watch.db import engine
+    from watch.core.db import engine
 
     # A connection of its own: the index must hold committed areas only, never
     # a request's uncommitted (and perhaps rolled back) changes.
@@ -135,7 +135,7 @@ def get_index(app: Flask | None = None) -> AreaIndex:
         if cache.index is None or cache.generation != generation:
             _build(app, cache, generation)
         elif time.monotonic() - cache.checked_at >= app.config["AREA_INDEX_CHECK_SECONDS"]:
-            from watch.db import engine
+            from watch.core.db import engine
 
             with engine(app).connect() as conn:
                 version = _db_version(conn)
@@ -190,6 +190,6 @@ def init_app(app: Flask) -> None:
 
 def engine_connect(app: Flask | None = None):
     """A transaction on the app's engine outside any session (tests simulate other processes)."""
-    from watch.db import engine
+    from watch.core.db import engine
 
     return engine(app or current_app).begin()

@@ -6,15 +6,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from watch.accounts.forms import PlainForm
+from watch.core.forms import PlainForm
 from watch.accounts.models import User
-from watch.areas import geometry, members, municipalities, outline, police, registration
+from watch.areas import geometry, members, outline, police, registration
+from watch.core import municipalities
 from watch.areas.forms import AreaEditForm, AreaForm, JoinForm, PoliceContactForm, RejectForm, TrainedForm
 from watch.areas.models import AreaKind, AreaRole, AreaStatus, OutlineChangeStatus
 from watch.areas.service import allowed, get_area_for, map_view, membership_of
-from watch.db import get_session, utcnow
-from watch.errors import ServiceError
-from watch.forms import show_refusal
+from watch.core.db import get_session
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
+from watch.core.forms import show_refusal
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -11,9 +10,9 @@ from watch.areas import invitations
 from watch.areas.forms import InviteEmailForm
 from watch.areas.service import get_area_for
 from watch.areas.views import bp
-from watch.db import get_session
-from watch.errors import ServiceError
-from watch.forms import show_refusal
+from watch.core.db import get_session
+from watch.core.errors import ServiceError
+from watch.core.forms import show_refusal
 
 
 @bp.route("/<int:area_id>/invites/email", methods=["GET", "POST"])

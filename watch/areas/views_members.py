@@ -6,16 +6,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from watch.accounts.forms import PlainForm
+from watch.core.forms import PlainForm
 from watch.accounts.models import User
 from watch.areas import households, members, registration
 from watch.areas.forms import HouseholdForm, InviteForm
 from watch.areas.models import Area, AreaKind
 from watch.areas.service import get_area_for
 from watch.areas.views import bp
-from watch.db import get_session
-from watch.errors import ServiceError
-from watch.forms import show_refusal
+from watch.core.db import get_session
+from watch.core.errors import ServiceError
+from watch.core.forms import show_refusal
 
 
 def _names(session, ids) -> dict[int, str]:

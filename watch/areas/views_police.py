@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from watch.areas import outline, police
 from watch.areas.forms import PoliceContactForm, RejectForm
 from watch.areas.views import _act, bp
-from watch.db import get_session
+from watch.core.db import get_session
 
 
 @bp.post("/<int:area_id>/police")

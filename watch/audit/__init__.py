@@ -6,7 +6,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the admin page, the GDPR receivers and the retention task."""
-    from watch import tasks
+    from watch.core import tasks
     from watch.audit import hooks, models, service, views  # noqa: F401  (models: tables for the metadata)
 
     app.register_blueprint(views.bp)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, update
 
-from watch import events
+from watch.core import events
 from watch.audit.models import AccessRecord
 from watch.audit.service import records
 

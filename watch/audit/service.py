@@ -9,7 +9,8 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from watch.audit.models import AccessRecord
-from watch.db import session_scope, utcnow
+from watch.core.db import session_scope
+from watch.core.time import utcnow
 
 #: What can be recorded, with its label for the admin page and the data export.
 KINDS = {

@@ -12,7 +12,7 @@ from wtforms.validators import NumberRange, Optional
 
 from watch.accounts import service as accounts
 from watch.audit import service
-from watch.db import get_session
+from watch.core.db import get_session
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/access-log")
 MAX_ID = 2**31 - 1

@@ -8,7 +8,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the boats domain: tables, data hooks, pages, API, periodic purge."""
-    from watch import tasks
+    from watch.core import tasks
     from watch.boats import api, hooks, models, theft, views  # noqa: F401  (models: tables for the metadata)
     from watch.boats.away import hooks as away_hooks
     from watch.boats.away import models as away_models  # noqa: F401
@@ -30,6 +30,6 @@ def init_app(app: Flask) -> None:
 def purge_away_notices(app: Flask) -> int:
     """Periodic task: delete away notices a few days after the return (AWAY_KEEP_DAYS)."""
     from watch.boats.away import service
-    from watch.db import get_session
+    from watch.core.db import get_session
 
     return service.purge(get_session())  # the task runner provides the app context

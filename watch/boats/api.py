@@ -6,15 +6,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from spectree import Response
 
-from watch.api import Error, require_login, spec
-from watch.areas.api import strict_json
+from watch.core.api import Error, require_login, spec
+from watch.core.api import strict_json
 from watch.audit.service import record_access
-from watch.areas.schemas import Empty
+from watch.core.api import Empty
 from watch.boats import service as boats
 from watch.boats.models import Boat
 from watch.boats.schemas import BoatIn, BoatList, BoatOut, BoatPatch, EngineIn, EngineOut
-from watch.db import get_session
-from watch.errors import ServiceError
+from watch.core.db import get_session
+from watch.core.errors import ServiceError
 
 bp = Blueprint("boats_api", __name__, url_prefix="/api/v1/areas")
 bp.before_request(require_login)

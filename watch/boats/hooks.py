@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from watch import events
+from watch.core import events
 from watch.boats.models import Boat
 from watch.boats.service import drop_boat, engines_of
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from watch.db import utcnow
+from watch.core.time import utcnow
 
 
 class Boat(SQLModel, table=True):

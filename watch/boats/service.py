@@ -20,8 +20,8 @@ from sqlmodel import Session, select
 from watch.areas.models import Area, AreaKind, AreaRole, AreaStatus
 from watch.areas.service import allowed, get_area_for, membership_of
 from watch.boats.models import Boat, BoatEngine
-from watch.db import utcnow
-from watch.errors import NotFound, ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import NotFound, ServiceError
 
 BOAT_FIELDS = {"name": 80, "boat_type": 60, "hull_id": 40, "mooring": 120}
 ENGINE_FIELDS = {"make": 60, "model": 60, "serial_number": 60, "marking": 120}

@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 from watch.boats.models import Boat, BoatEngine, BoatTheft
 from watch.audit.service import record_access
 from watch.boats.service import can_see_boat, engines_of, get_boat_for
-from watch.db import utcnow
-from watch.errors import NotFound, ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import NotFound, ServiceError
 
 THEFT_CATEGORY = "boat_theft"
 

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from watch.accounts.forms import PlainForm
+from watch.core.forms import PlainForm
 from watch.areas.models import Area, AreaKind
 from watch.areas.service import allowed, get_area_for, membership_of
 from watch.accounts.models import User
@@ -13,9 +13,9 @@ from watch.audit.service import record_access
 from watch.boats import service as boats
 from watch.boats import theft
 from watch.boats.forms import BoatForm, EngineForm, PhotoForm
-from watch.db import get_session
-from watch.errors import ServiceError
-from watch.forms import show_refusal
+from watch.core.db import get_session
+from watch.core.errors import ServiceError
+from watch.core.forms import show_refusal
 
 # The register lives under /areas/ since boats belong to a boat-watch area; the URLs predate this package.
 bp = Blueprint("boats", __name__, url_prefix="/areas")

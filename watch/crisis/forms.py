@@ -8,7 +8,7 @@ from wtforms.widgets import TextInput
 from wtforms.validators import Length, NumberRange, Optional
 
 from watch.crisis.models import BUILDING_TYPES, OFFERS
-from watch.forms import LocalFloatField
+from watch.core.forms import LocalFloatField
 from watch.walks.forms import Checkboxes
 
 

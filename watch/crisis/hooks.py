@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import delete
 from sqlmodel import select
 
-from watch import events
+from watch.core import events
 from watch.crisis.models import CrisisMailChoice, CrisisPointEvent
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Field, SQLModel
 
-from watch.db import utcnow
+from watch.core.time import utcnow
 
 OFFERS = {
     "information": _l("Information"), "heat": _l("Heat"), "water": _l("Drinking water"), "charging": _l("Charging of phones"),

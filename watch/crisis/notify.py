@@ -103,6 +103,6 @@ def summary(counts: dict) -> str:
 
 def code_of(municipality: str) -> str:
     """The municipality's code, for URLs."""
-    from watch.areas.municipalities import code_of as lookup
+    from watch.core.municipalities import code_of as lookup
 
     return lookup(municipality) or municipality

@@ -10,11 +10,11 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.areas import municipalities
+from watch.core import municipalities
 from watch.crisis import distance
 from watch.crisis.models import ACTIVATED, BUILDING_TYPES, DEACTIVATED, OFFERS, CrisisPoint, CrisisPointEvent
-from watch.db import utcnow
-from watch.errors import Forbidden, NotFound, ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import Forbidden, NotFound, ServiceError
 from watch.organisations import access as orgs
 from watch.organisations.models import COORDINATOR, Organisation
 

@@ -7,14 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from watch.areas import municipalities
+from watch.core import municipalities
 from watch.areas.views import map_config
 from watch.crisis import distance, service
 from watch.crisis.forms import ActivateForm, MailChoiceForm, PointForm
 from watch.crisis.models import ACTIONS, ACTIVATED, BUILDING_TYPES, OFFERS, STATUSES, CrisisMailChoice, CrisisPoint, split_offers
-from watch.db import get_session, utcnow
-from watch.errors import ServiceError
-from watch.forms import show_refusal
+from watch.core.db import get_session
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
+from watch.core.forms import show_refusal
 from watch.organisations.models import Organisation
 
 bp = Blueprint("crisis", __name__, url_prefix="/crisis")

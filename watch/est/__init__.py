@@ -5,7 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the pages, the API, the signal receivers and the periodic tasks."""
-    from watch import tasks
+    from watch.core import tasks
     from watch.est import api, hooks, models, reminders  # noqa: F401  (models: tables for the metadata)
     from watch.est.meetings import views as meeting_views
     from watch.est.picture import views as picture_views
@@ -31,7 +31,7 @@ def _my_municipalities() -> list[str]:
     """Municipalities where the logged-in user is in the EST group (for links in menus)."""
     from flask_login import current_user
 
-    from watch.db import get_session
+    from watch.core.db import get_session
     from watch.est.access import visible_municipalities
 
     return visible_municipalities(get_session(), current_user) if current_user.is_authenticated else []

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from watch.errors import Forbidden, NotFound
+from watch.core.errors import Forbidden, NotFound
 from watch.est.models import EstConfig, EstReport
 from watch.organisations import access as orgs
 from watch.organisations.models import COORDINATOR, READER, REPORTER

@@ -8,8 +8,8 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 from spectree import Response
 
-from watch.api import Error, require_login, spec
-from watch.db import DbId, get_session
+from watch.core.api import Error, require_login, spec
+from watch.core.db import DbId, get_session
 from watch.est import access
 from watch.est.meetings import service as meetings
 from watch.est.picture import feed as feed_mod
@@ -220,7 +220,7 @@ def create_report(json: ReportBody):
     key = request.headers.get("Idempotency-Key")
     if not data.client_key and key:
         if len(key) > 64 or not key.isprintable():
-            from watch.errors import ServiceError
+            from watch.core.errors import ServiceError
 
             raise ServiceError("idempotency_key_invalid", "Idempotency-Key: 1–64 printable characters", 422)
         data.client_key = key
@@ -243,7 +243,7 @@ def add_photo(report_id: int):
     """Add a photo to your own organisation's report (multipart field `photo`); EXIF and GPS are removed."""
     from flask import url_for
 
-    from watch.errors import ServiceError
+    from watch.core.errors import ServiceError
     from watch.est.reports.photos import add_photo as store
     from watch.organisations.access import organisation_ids_of
 
@@ -263,7 +263,7 @@ def add_photo(report_id: int):
 @spec.validate(resp=Response(HTTP_200=ReportList, HTTP_401=Error, HTTP_403=Error, HTTP_422=Error), tags=TAG)
 def list_reports():
     """The reports of ?municipality= and ?week=2026-W48 the user may see in full."""
-    from watch.errors import ServiceError
+    from watch.core.errors import ServiceError
 
     muni = request.args.get("municipality") or ""
     try:

@@ -73,5 +73,3 @@ class ActionUpdateForm(FlaskForm):
     effect_note = TextAreaField(_l("Effect"), validators=[Optional(), Length(max=5000)])
 
 
-class PlainForm(FlaskForm):
-    """Only the CSRF token (freeze)."""

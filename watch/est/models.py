@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from watch.db import utcnow
+from watch.core.time import utcnow
 
 # Report states: submitted -> accepted | merged | rejected.
 SUBMITTED, ACCEPTED, MERGED, REJECTED = "submitted", "accepted", "merged", "rejected"

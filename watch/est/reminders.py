@@ -15,7 +15,8 @@ from sqlmodel import Session, select
 
 from watch import mail
 from watch.accounts.models import User
-from watch.db import session_scope, utcnow
+from watch.core.db import session_scope
+from watch.core.time import utcnow
 from watch.est.models import EstConfig
 from watch.est.rules import weeks
 from watch.organisations.models import COORDINATOR, REPORTER, Organisation, OrganisationMembership

@@ -5,8 +5,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the pages, the GDPR receivers and the periodic tasks."""
-    from watch import tasks
-    from watch.settings import DEV_ENVS, ConfigError
+    from watch.core import tasks
+    from watch.core.settings import DEV_ENVS, ConfigError
 
     if app.config["GRAFFITI_OUTBOUND_ALLOW_LOOPBACK"] and app.config["ENV"] not in DEV_ENVS:
         raise ConfigError("WATCH_GRAFFITI_OUTBOUND_ALLOW_LOOPBACK is for tests: work orders must not reach the server's own network.")

@@ -15,8 +15,9 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from watch import mail
-from watch.db import session_scope, utcnow
-from watch.est.rules.weeks import TZ
+from watch.core.db import session_scope
+from watch.core.time import utcnow
+from watch.core.time import TZ
 from watch.graffiti import outbound
 from watch.graffiti.models import OBJECT_TYPES, OWNER_TYPES, GraffitiDelivery, GraffitiReport, RoutingRule
 

@@ -7,7 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateTimeLocalField, FloatField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from watch.forms import LocalFloatField
+from watch.core.forms import LocalFloatField
 from watch.graffiti.models import CHANNELS, OBJECT_TYPES, OWNER_TYPES, STATUSES
 
 

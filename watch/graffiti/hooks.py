@@ -6,8 +6,9 @@ from datetime import timedelta
 from flask import Flask
 from sqlmodel import Session, select
 
-from watch import events
-from watch.db import session_scope, utcnow
+from watch.core import events
+from watch.core.db import session_scope
+from watch.core.time import utcnow
 from watch.graffiti.models import GraffitiDelivery, GraffitiPhoto, GraffitiReport, GraffitiUpdate, OwnerZone
 from watch.graffiti.service import remove_files
 

@@ -12,11 +12,12 @@ from sqlmodel import Session, select
 
 from watch import mail
 from watch.accounts.models import User
-from watch.alerts.photos import prepare
-from watch.db import session_scope, utcnow
-from watch.errors import NotFound, ServiceError
+from watch.core.photos import prepare
+from watch.core.db import session_scope
+from watch.core.time import utcnow
+from watch.core.errors import NotFound, ServiceError
 from watch.est.reports.places import districts_containing
-from watch.est.rules.weeks import TZ
+from watch.core.time import TZ
 from watch.graffiti import rules
 from watch.graffiti.models import CLOSED, NEXT, OBJECT_TYPES, STATUSES, GraffitiPhoto, GraffitiReport, GraffitiUpdate, RoutingRule
 from watch.graffiti.service import photo_dir, remove_files

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from watch.db import utcnow
+from watch.core.time import utcnow
 
 OBJECT_TYPES = {
     "facade": _l("Facade"), "fence": _l("Fence"), "tunnel": _l("Tunnel"), "sign": _l("Sign"),

@@ -2,14 +2,12 @@
 never who reported, never the note, never the exact point."""
 from __future__ import annotations
 
-from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.db import utcnow
-from watch.errors import NotFound, ServiceError
+from watch.core.errors import NotFound, ServiceError
 from watch.est.rules import grid
 from watch.graffiti import rules, targets
 from watch.graffiti.models import GraffitiPhoto, GraffitiReport, GraffitiSettings

@@ -9,7 +9,7 @@ import shapely
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.errors import Forbidden, ServiceError
+from watch.core.errors import Forbidden, ServiceError
 from watch.est.reports.places import districts_containing
 from watch.mail import check_address
 from watch.organisations import access as orgs

@@ -14,11 +14,11 @@ from PIL import Image
 from sqlmodel import Session, select
 
 from watch import mail
-from watch.alerts.photos import prepare
-from watch.db import utcnow
-from watch.errors import ServiceError
+from watch.core.photos import prepare
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 from watch.est.reports import service as est
-from watch.est.rules.weeks import TZ
+from watch.core.time import TZ
 from watch.graffiti import delivery, rules, targets
 from watch.graffiti.models import CLOSED, OBJECT_TYPES, OWNER_TYPES, GraffitiPhoto, GraffitiReport
 from watch.walks.service import check_point

@@ -8,7 +8,7 @@ from functools import lru_cache
 import holidays
 from sqlmodel import Session
 
-from watch.est.rules.weeks import TZ
+from watch.core.time import TZ
 from watch.graffiti.models import GraffitiSettings
 
 

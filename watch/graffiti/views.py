@@ -10,10 +10,11 @@ from flask_login import current_user, login_required
 from sqlmodel import select
 
 from watch.areas.views import map_config
-from watch.db import get_session, utcnow
-from watch.errors import ServiceError
+from watch.core.db import get_session
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 from watch.est.models import EstDistrict
-from watch.forms import show_refusal
+from watch.core.forms import show_refusal
 from watch.graffiti import delivery, lifecycle, public, rules, service, targets
 from watch.graffiti.forms import CaseNumberForm, ReportForm, RuleForm, SettingsForm, StatusForm, ZoneForm
 from watch.graffiti.models import CHANNELS, NEXT, OBJECT_TYPES, OWNER_TYPES, STATUSES, GraffitiPhoto, OwnerZone, RoutingRule

@@ -16,7 +16,7 @@ def init_app(app: Flask) -> None:
     """Check the mail settings, attach Flask-Mail, register the send and purge tasks."""
     import flask_mail
 
-    from watch import events, tasks
+    from watch.core import events, tasks
     from watch.mail import admin, admin_notices, digest, notices, privacy, sender, views
 
     _check_settings(app)
@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
 
 
 def _check_settings(app: Flask) -> None:
-    from watch.settings import DEV_ENVS, ConfigError
+    from watch.core.settings import DEV_ENVS, ConfigError
 
     config = app.config
     if config["ENV"] in DEV_ENVS:

@@ -6,10 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import func, select
 
-from watch.accounts.forms import PlainForm
+from watch.core.forms import PlainForm
 from watch.accounts.service import require_admin
-from watch.db import get_session, utcnow
-from watch.errors import NotFound
+from watch.core.db import get_session
+from watch.core.time import utcnow
+from watch.core.errors import NotFound
 from watch.mail.models import FAILED, PENDING, OutboxMessage
 from watch.mail.sender import backend_name
 

@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 
 from watch import mail
 from watch.accounts.models import User
-from watch.db import engine, utcnow
+from watch.core.db import engine
+from watch.core.time import utcnow
 from watch.mail.models import FAILED, OutboxMessage
 
 KIND = "admin_notice"

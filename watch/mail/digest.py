@@ -11,8 +11,9 @@ from sqlmodel import Session, select
 
 from watch import mail
 from watch.accounts.models import User
-from watch.db import engine, utcnow
-from watch.errors import ServiceError
+from watch.core.db import engine
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 from watch.mail.models import DIGEST_CHOICES, MailPreference
 
 PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}

@@ -21,7 +21,9 @@ from flask import Flask
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, select
 
-from watch.db import engine, utcnow
+from watch.core.db import engine
+
+from watch.core.time import utcnow
 from watch.mail.models import FAILED, PENDING, SENT, OutboxMessage
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ How another domain sends an e-mail::
                    kind="area_approved", subject=_("Your area was approved"), text=text, html=html)
     session.commit()                            # the caller commits; a rollback sends nothing
 
-The send task (`watch.mail.sender.send_due`, registered with `watch.tasks`)
+The send task (`watch.mail.sender.send_due`, registered with `watch.core.tasks`)
 delivers committed rows with retries and backoff.
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 from watch.mail.models import OutboxMessage
 
 SUBJECT_MAX = 200

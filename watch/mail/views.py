@@ -5,10 +5,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from watch.accounts.forms import PlainForm
-from watch.db import get_session
-from watch.errors import ServiceError
-from watch.forms import show_refusal
+from watch.core.forms import PlainForm
+from watch.core.db import get_session
+from watch.core.errors import ServiceError
+from watch.core.forms import show_refusal
 from watch.mail import digest
 from watch.mail.forms import MailPreferencesForm
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from watch.alerts.models import Alert, AlertArea, Status
 from watch.areas import registration
 from watch.areas.models import Area, AreaJoinRequest, AreaMembership, AreaRole, AreaStatus, JoinRequestStatus
-from watch.db import utcnow
+from watch.core.time import utcnow
 
 # How long before a contact representative's yearly training runs out the home page says so.
 TRAINING_WARN_DAYS = 30

@@ -5,9 +5,9 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 from sqlalchemy import text
 
-from watch.security import safe_next
-from watch.accounts.forms import PlainForm
-from watch.db import get_session
+from watch.core.security import safe_next
+from watch.core.forms import PlainForm
+from watch.core.db import get_session
 
 bp = Blueprint("main", __name__)
 

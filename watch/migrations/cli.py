@@ -6,7 +6,7 @@ from alembic import command
 from flask import current_app
 from flask.cli import AppGroup
 
-from watch.db import engine
+from watch.core.db import engine
 from watch.migrations import alembic_config
 
 db_cli = AppGroup("db", help="Database migrations (Alembic).")

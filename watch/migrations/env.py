@@ -4,7 +4,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-from watch import db
+from watch.core import db
 
 config = context.config
 target_metadata = SQLModel.metadata

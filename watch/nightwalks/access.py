@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.errors import Forbidden, NotFound, ServiceError
+from watch.core.errors import Forbidden, NotFound, ServiceError
 from watch.nightwalks.models import NightShift, NightWalker, NightWalkGroup
 from watch.training.access import can_organise
 

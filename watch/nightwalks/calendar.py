@@ -14,12 +14,14 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlmodel import Session
 
-from watch import events, mail
+from watch import mail
+
+from watch.core import events
 from watch.nightwalks.access import walker_of
 from watch.nightwalks.models import NightShift, NightWalkGroup
 from watch.nightwalks.service import shifts_of_group, shifts_of_user
 from watch.training.calendar import user_for_key
-from watch.training.service import aware
+from watch.core.time import aware
 
 
 def uid(shift: NightShift) -> str:

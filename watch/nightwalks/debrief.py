@@ -16,15 +16,15 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.db import utcnow
-from watch.errors import ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 from watch.est.reports import service as est
 from watch.est.reports.service import PII_MESSAGES
 from watch.est.rules import pii
 from watch.nightwalks.access import can_manage, get_shift_for
 from watch.nightwalks.models import EVENTS, NightShift, NightWalkGroup, ShiftDebrief, ShiftSignup, YoungBand
 from watch.nightwalks.service import MIN_PER_SUBGROUP, staffing
-from watch.training.service import aware
+from watch.core.time import aware
 
 MAX_COUNT = 50
 MAX_ADULTS = 50

@@ -58,5 +58,3 @@ for _name, _label in EVENTS.items():
     setattr(DebriefForm, _name, StringField(_label, default="0", validators=[Optional(), Length(max=4)], render_kw=NUMERIC))
 
 
-class PlainForm(FlaskForm):
-    """Only the CSRF token (sign up, sign off, check in, leave...)."""

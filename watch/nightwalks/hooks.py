@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from watch import events
+from watch.core import events
 from watch.nightwalks.models import NightShift, NightWalker, NightWalkGroup, ShiftDebrief, ShiftSignup
-from watch.training.service import aware
+from watch.core.time import aware
 
 
 def on_user_deleting(user, session, **_kw) -> None:

@@ -14,10 +14,11 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from watch import mail
-from watch.db import session_scope, utcnow
+from watch.core.db import session_scope
+from watch.core.time import utcnow
 from watch.nightwalks.models import NightShift, NightWalkGroup, ShiftDebrief, ShiftSignup
 from watch.nightwalks.service import MIN_PER_SUBGROUP, staffing, walkers
-from watch.training.service import local
+from watch.core.time import local
 
 
 def send_understaffed_warnings(session: Session, *, hours: float, now: datetime | None = None) -> int:

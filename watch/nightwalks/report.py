@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from watch.nightwalks.models import EVENTS, NightShift, NightWalkGroup, ShiftDebrief
-from watch.training.service import TZ, aware
+from watch.core.time import TZ, aware
 
 
 @dataclass

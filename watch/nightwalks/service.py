@@ -18,13 +18,13 @@ from sqlmodel import Session, select
 
 from watch import mail
 from watch.accounts.models import User
-from watch.db import utcnow
-from watch.errors import ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 from watch.nightwalks.access import can_manage, get_group_for, get_shift_for, walker_of
 from watch.nightwalks.models import NightShift, NightWalker, NightWalkGroup, ShiftSignup
 from watch.organisations.models import Organisation
 from watch.training.access import can_organise
-from watch.training.service import TZ, aware, local
+from watch.core.time import TZ, aware, local
 
 MIN_PER_SUBGROUP = 2
 MAX_SHIFT_HOURS = 12

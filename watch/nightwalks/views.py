@@ -8,17 +8,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from watch.db import get_session, utcnow
-from watch.errors import ServiceError
-from watch.forms import show_refusal
+from watch.core.db import get_session
+
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
+from watch.core.forms import show_refusal
 from watch.nightwalks import calendar, debrief as debriefs, report as reports, service
 from watch.nightwalks.access import can_manage, get_group_for, get_shift_for, walker_of
-from watch.nightwalks.forms import DebriefForm, GroupForm, JoinForm, PlainForm, ShiftForm
+from watch.nightwalks.forms import DebriefForm, GroupForm, JoinForm, ShiftForm
+from watch.core.forms import PlainForm
 from watch.nightwalks.models import EVENTS, YOUNG_LABELS
 from watch.organisations.models import Organisation
 from watch.training import calendar as personal
 from watch.training.access import can_organise
-from watch.training.service import TZ, aware, local
+from watch.core.time import TZ, aware, local
 
 bp = Blueprint("nightwalks", __name__, url_prefix="/nightwalks")
 ICS = "text/calendar; charset=utf-8"

@@ -10,8 +10,8 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from watch.errors import ServiceError
-from watch.est.rules.weeks import TZ
+from watch.core.errors import ServiceError
+from watch.core.time import TZ
 from watch.graffiti import rules as graffiti_rules
 from watch.graffiti import service as graffiti
 from watch.graffiti.models import CLOSED as GRAFFITI_CLOSED

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.errors import Forbidden, NotFound
+from watch.core.errors import Forbidden, NotFound
 from watch.organisations.models import COORDINATOR, RANK, READER, REPORTER, Organisation, OrganisationMembership
 
 

@@ -8,8 +8,8 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 from spectree import Response
 
-from watch.api import Error, require_login, spec
-from watch.db import DbId, get_session
+from watch.core.api import Error, require_login, spec
+from watch.core.db import DbId, get_session
 from watch.organisations import service
 from watch.organisations.access import est_roles, get_organisation_for, organisation_ids_of
 

@@ -31,5 +31,3 @@ class RoleForm(FlaskForm):
     role = SelectField(_l("EST role"), choices=[(k, v) for k, v in ROLES.items()])
 
 
-class PlainForm(FlaskForm):
-    """Only the CSRF token (remove, delete)."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from watch import events
+from watch.core import events
 from watch.organisations.access import memberships_of
 from watch.organisations.models import OrganisationMembership
 

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from watch.db import utcnow
+from watch.core.time import utcnow
 
 # Kinds of organisation, with their Swedish-first labels (translated in the catalogue).
 KINDS = {

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from watch.accounts.models import User
 from watch.accounts.service import normalise_email, require_admin
-from watch.errors import NotFound, ServiceError
+from watch.core.errors import NotFound, ServiceError
 from watch.organisations.access import get_organisation_for
 from watch.organisations.models import KINDS, ROLES, Organisation, OrganisationMembership
 
@@ -83,7 +83,7 @@ def update_organisation(session: Session, *, actor, organisation_id: int, name: 
 def delete_organisation(session: Session, *, actor, organisation_id: int) -> None:
     """Delete an organisation and its memberships (what it reported stays, in its domains' rules)."""
     org = get_organisation_for(session, actor, organisation_id, "manage")
-    from watch import events
+    from watch.core import events
 
     events.organisation_deleting.send(org, session=session)
     for m in session.exec(select(OrganisationMembership).where(OrganisationMembership.organisation_id == org.id)).all():

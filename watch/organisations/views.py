@@ -6,12 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from watch.accounts.service import require_admin
-from watch.db import get_session
-from watch.errors import ServiceError
-from watch.forms import show_refusal
+from watch.core.db import get_session
+from watch.core.errors import ServiceError
+from watch.core.forms import show_refusal
 from watch.organisations import service
 from watch.organisations.access import get_organisation_for
-from watch.organisations.forms import MemberForm, OrganisationForm, PlainForm, RoleForm
+from watch.organisations.forms import MemberForm, OrganisationForm, RoleForm
+from watch.core.forms import PlainForm
 from watch.organisations.models import KINDS, ROLES
 
 bp = Blueprint("organisations", __name__, url_prefix="/admin/organisations")

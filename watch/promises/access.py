@@ -13,7 +13,7 @@ from typing import NamedTuple
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from watch.errors import MESSAGES, Forbidden, NotFound
+from watch.core.errors import MESSAGES, Forbidden, NotFound
 from watch.organisations import access as orgs
 from watch.organisations.models import COORDINATOR, RANK, REPORTER
 from watch.promises.models import PUBLIC, Promise, PromiseActivity

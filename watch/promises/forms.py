@@ -66,5 +66,3 @@ class StatusForm(FlaskForm):
     status = HiddenField(validators=[DataRequired()])
 
 
-class PlainForm(FlaskForm):
-    """Only the CSRF token (remove)."""

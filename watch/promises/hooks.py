@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 
-from watch import events
-from watch.errors import ServiceError
+from watch.core import events
+from watch.core.errors import ServiceError
 from watch.promises.models import ProgressEntry, Promise, PromiseActivity, PromiseRevision, PromiseSignatory
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from watch.areas.models import Area, AreaMembership, AreaRole, AreaStatus
-from watch.est.rules.weeks import TZ
+from watch.core.time import TZ
 from watch.graffiti.models import GraffitiReport
 from watch.nightwalks.report import walks_held as nightwalks_held
 from watch.walks.models import STATUSES as WALK_STATUSES

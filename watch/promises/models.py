@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from watch.db import utcnow
+from watch.core.time import utcnow
 
 # The promise's life: draft -> signed -> active -> revised -> completed (revised comes from an edit after signing).
 STATUSES = ("draft", "signed", "active", "revised", "completed")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from watch.alerts.photos import prepare
+from watch.core.photos import prepare
 
 
 def photo_dir() -> Path:

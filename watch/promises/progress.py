@@ -9,8 +9,8 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.db import utcnow
-from watch.errors import NotFound, ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import NotFound, ServiceError
 from watch.organisations.models import Organisation
 from watch.promises import access, indicators
 from watch.promises.common import bad as _bad

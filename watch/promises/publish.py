@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from watch.est.access import config_of
 from watch.est.models import EstSnapshot
-from watch.est.rules.weeks import TZ
+from watch.core.time import TZ
 from watch.promises.models import ProgressEntry, Promise, PromiseActivity, PromiseRevision, PromiseSignatory
 from watch.promises.service import FIELD_LABELS
 

@@ -18,9 +18,9 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.areas import municipalities
-from watch.db import utcnow
-from watch.errors import NotFound
+from watch.core import municipalities
+from watch.core.time import utcnow
+from watch.core.errors import NotFound
 from watch.organisations.models import Organisation
 from watch.promises import access, indicators
 from watch.promises.common import bad as _bad

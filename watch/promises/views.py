@@ -10,14 +10,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from watch.db import get_session
-from watch.errors import ServiceError
+from watch.core.db import get_session
+from watch.core.errors import ServiceError
 from watch.est.models import EstSnapshot
-from watch.forms import show_refusal
+from watch.core.forms import show_refusal
 from watch.organisations import access as orgs
 from watch.organisations.models import COORDINATOR, RANK, REPORTER, Organisation
 from watch.promises import access, photos, publish, service
-from watch.promises.forms import ActivityForm, PlainForm, ProgressForm, PromiseForm, SignatoryForm, StatusForm
+from watch.promises.forms import ActivityForm, ProgressForm, PromiseForm, SignatoryForm, StatusForm
+from watch.core.forms import PlainForm
 from watch.promises.models import ACTIVITY_STATUSES, MANUAL, NEXT, STATUS_LABELS, ProgressEntry, Promise, PromiseActivity
 
 public_bp = Blueprint("promises_public", __name__, url_prefix="/promises")

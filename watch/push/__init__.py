@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # light to import: `python -m watch.push` blocks SIGTERM befo
 
 def init_app(app: Flask) -> None:
     """Load the VAPID key (refusing to start without one in production), register routes, hooks, CLI."""
-    from watch import events, tasks
+    from watch.core import events, tasks
     from watch.push import api, escalation, fanout, keys, metrics, models, service, views  # noqa: F401  (models: tables)
     from watch.push.cli import push_cli, push_worker
     from watch.push.worker import EXT, PushState, ensure_inprocess_worker

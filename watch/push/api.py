@@ -9,8 +9,8 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 from spectree import Response
 
-from watch.api import Error, require_login, spec
-from watch.db import DbId, get_session
+from watch.core.api import Error, require_login, spec
+from watch.core.db import DbId, get_session
 from watch.push import preferences, service
 
 bp = Blueprint("push_api", __name__, url_prefix="/api/v1")
@@ -119,7 +119,7 @@ def rotate(json: RotationIn):
     return "", 204
 
 
-rotate.csrf_free = True  # watch.security: authorised by the proof in the body, never by a cookie
+rotate.csrf_free = True  # watch.core.security: authorised by the proof in the body, never by a cookie
 
 
 @bp.get("/push/subscriptions")

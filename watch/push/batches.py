@@ -14,7 +14,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlmodel import Session
 
 from watch.accounts.models import User
-from watch.db import utcnow
+from watch.core.time import utcnow
 from watch.push import messages, notices, preferences
 from watch.push.models import (
     FAILED, GONE, NOTICE_URGENT, OPEN_STATUSES, RETRYING, SENT, Delivery, PushNotice, PushSubscription,

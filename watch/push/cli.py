@@ -47,7 +47,7 @@ def status() -> None:
     """Count deliveries by status."""
     from sqlalchemy import func, select
 
-    from watch.db import session_scope
+    from watch.core.db import session_scope
     from watch.push.models import Delivery
 
     with session_scope() as session:

@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from watch.accounts.models import User
-from watch.db import session_scope, utcnow
+from watch.core.db import session_scope
+from watch.core.time import utcnow
 from watch.push.fanout import fan_out_escalation
 from watch.push.models import PushEscalation
 from watch.push.wake import announce

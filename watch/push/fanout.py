@@ -20,10 +20,10 @@ from sqlalchemy import and_, case, func, insert, literal, not_, or_, select, tru
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from watch import events
+from watch.core import events
 from watch.accounts.models import User
 from watch.areas.models import Area, AreaMembership, AreaRole, AreaStatus
-from watch.db import utcnow
+from watch.core.time import utcnow
 from watch.push import preferences
 from watch.push.models import (
     JOB_DONE, JOB_OPEN, KIND_ALERT, KIND_ESCALATION, PENDING, PRIORITY, ROLE_ADMIN, ROLE_BACKUP_POLICE, ROLE_CONTACT,
@@ -182,7 +182,7 @@ def fan_out_all(session: Session, alert, area_ids) -> int:
 
 
 def on_alert_posted(alert, session, area_ids=(), **_kw) -> None:
-    """Receiver of watch.events.alert_posted: store the police deliveries and a FanoutJob (or, for a
+    """Receiver of watch.core.events.alert_posted: store the police deliveries and a FanoutJob (or, for a
     small audience, every delivery), and wake the workers after commit.
 
     The in-process worker (PUSH_WORKER_INPROCESS) is started by the app's before_request hook.

@@ -9,9 +9,6 @@ from wtforms.validators import Optional
 from watch.push.preferences import LEVEL_LABELS
 
 
-class PlainForm(FlaskForm):
-    """Only the CSRF token (remove a device)."""
-
 
 class QuietHoursMixin:
     """Quiet hours in local time."""

@@ -41,7 +41,8 @@ class _QueueCollector:
         self.app = app
 
     def collect(self):
-        from watch.db import session_scope, utcnow
+        from watch.core.db import session_scope
+        from watch.core.time import utcnow
         from watch.push.models import JOB_OPEN, OPEN_STATUSES, STATUSES, Delivery, FanoutJob
 
         now = utcnow()

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from watch.db import utcnow
+from watch.core.time import utcnow
 
 # Delivery.status values. pending/retrying are claimable; the others are final.
 PENDING, SENT, RETRYING, GONE, FAILED = "pending", "sent", "retrying", "gone", "failed"

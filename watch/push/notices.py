@@ -21,7 +21,7 @@ from __future__ import annotations
 from sqlalchemy import func, insert, literal, not_, select
 from sqlmodel import Session
 
-from watch.db import utcnow
+from watch.core.time import utcnow
 from watch.push import preferences
 from watch.push.models import (
     KIND_NOTICE, NOTICE_DELIVERY_PRIORITY, NOTICE_PRIORITIES, NOTICE_URGENT, OPEN_STATUSES, PENDING, SENT, FAILED, GONE,

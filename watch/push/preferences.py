@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, exists, or_
 from sqlmodel import Session, select
 
-from watch.db import utcnow
-from watch.errors import ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 from watch.push.models import LEVEL_ALL, LEVELS, LEVEL_NONE, LEVEL_URGENT, POLICE_ROLES, PushPreference, PushQuietHours
 
 LEVEL_LABELS = {

@@ -9,8 +9,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from watch.db import utcnow
-from watch.errors import Forbidden, NotFound, ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import Forbidden, NotFound, ServiceError
 from watch.push.webpush.endpoints import InvalidSubscription, validate_subscription
 from watch.push.models import (
     FAILED, GONE, JOB_OPEN, OPEN_STATUSES, POLICE_ROLES, SENT, Delivery, FanoutJob, PushEscalation, PushPreference,
@@ -220,7 +220,7 @@ def on_user_export(user, session, data, **_kw) -> None:
 
 def purge_deliveries(app) -> int:
     """Periodic task: delete delivery records past PUSH_DELIVERY_RETENTION_DAYS (and of deleted alerts)."""
-    from watch.db import session_scope
+    from watch.core.db import session_scope
     from watch.push.batches import purge
 
     with session_scope(app) as session:

@@ -5,11 +5,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from watch.db import get_session
-from watch.errors import ServiceError
-from watch.forms import show_refusal
+from watch.core.db import get_session
+from watch.core.errors import ServiceError
+from watch.core.forms import show_refusal
 from watch.push import preferences, service
-from watch.push.forms import PlainForm, preferences_form
+from watch.push.forms import preferences_form
+from watch.core.forms import PlainForm
 
 bp = Blueprint("push", __name__, url_prefix="/account/notifications")
 

@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from flask import Flask
 from sqlalchemy import func, select, update
 
-from watch import tasks
-from watch.db import engine as db_engine
-from watch.db import session_scope, utcnow
+from watch.core import tasks
+from watch.core.db import engine as db_engine
+from watch.core.db import session_scope
+from watch.core.time import utcnow
 from watch.push import fanout
 from watch.push.batches import Job, claim, load_jobs, outcome, record  # noqa: F401  (re-exported)
 from watch.push.models import OPEN_STATUSES, SENT, Delivery, FanoutJob
@@ -111,7 +112,7 @@ class Worker:
         return len(batch[1])
 
     def pump(self, *, periodic: bool = False) -> int:
-        """Work while there is work (with periodic, also run due watch.tasks between batches).
+        """Work while there is work (with periodic, also run due watch.core.tasks between batches).
 
         Only the batch on the wire is claimed, and its lease is renewed while it is sent, so a
         killed worker strands at most one batch, for one short lease. While a batch is on the
@@ -251,7 +252,7 @@ class Worker:
     def run(self) -> None:
         """Work until stop(): batches while there is work, else wait for a wake-up or the poll interval."""
         log.info("push worker %s started", self.name)
-        # Periodic work of every domain (escalation, purges, expiry, mail...: watch.tasks) runs in
+        # Periodic work of every domain (escalation, purges, expiry, mail...: watch.core.tasks) runs in
         # a thread of its own, so a slow task (a mail digest to a thousand members) never holds
         # back a police contact's push or a fan-out job's expansion.
         ticker = threading.Thread(target=self._tick, name="push-tasks", daemon=True)

@@ -96,7 +96,7 @@ def write_all(folder: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    from watch import ROOT
+    from watch.core import ROOT
 
     for p in write_all(ROOT / "static" / "icons"):
         print(p.relative_to(ROOT), p.stat().st_size, "bytes")

@@ -54,7 +54,7 @@ def precache_urls() -> list[str]:
 
 def version() -> str:
     """A hash over the shell's contents: a new one makes the worker re-install and drop old caches."""
-    from watch import ROOT
+    from watch.core import ROOT
 
     folder = Path(current_app.static_folder)
     h = hashlib.sha256()

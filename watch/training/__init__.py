@@ -6,7 +6,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the pages, the GDPR receivers and the periodic tasks."""
-    from watch import tasks
+    from watch.core import tasks
     from watch.training import hooks, models, reminders, views  # noqa: F401  (models: tables for the metadata)
 
     app.register_blueprint(views.bp)

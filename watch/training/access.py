@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.errors import Forbidden, NotFound, ServiceError
+from watch.core.errors import Forbidden, NotFound, ServiceError
 from watch.organisations.access import has_role
 from watch.organisations.models import COORDINATOR
 from watch.training.models import TrainingSession, TrainingTrainer

@@ -18,9 +18,11 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlmodel import Session, select
 
-from watch import events, mail
+from watch import mail
+
+from watch.core import events
 from watch.training.models import KIND_LABELS, CalendarKey, RegistrationStatus, TrainingRegistration, TrainingSession
-from watch.training.service import aware
+from watch.core.time import aware
 
 
 def uid(ts: TrainingSession) -> str:

@@ -24,5 +24,3 @@ class SessionForm(FlaskForm):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
 
 
-class PlainForm(FlaskForm):
-    """Only the CSRF token (register, cancel, attendance, reset)."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import select
 
-from watch import events
+from watch.core import events
 from watch.training.models import (TRAINS_CONTACTS, CalendarKey, ExpiryReminder, RegistrationStatus, TrainingRegistration,
                                    TrainingSession, TrainingTrainer)
-from watch.training.service import aware, local, promote_waiting
+from watch.training.service import promote_waiting
+from watch.core.time import aware, local
 
 
 def on_user_deleting(user, session, **_kw) -> None:

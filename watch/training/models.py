@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from watch.db import utcnow
+from watch.core.time import utcnow
 
 
 class SessionKind(str, Enum):

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from watch.accounts.models import User
 from watch.areas.models import Area, AreaMembership, AreaRole, AreaStatus
-from watch.errors import Forbidden
+from watch.core.errors import Forbidden
 from watch.training.access import can_organise
 
 

@@ -6,8 +6,7 @@ which is what area approval checks.
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,24 +16,11 @@ from sqlmodel import Session, select
 from watch import mail
 from watch.accounts.models import User
 from watch.areas.registration import record_training
-from watch.db import utcnow
-from watch.errors import ServiceError
+from watch.core.time import aware, local, utcnow
+from watch.core.errors import ServiceError
 from watch.training.access import can_organise, get_session_for
 from watch.training.models import (TRAINS_CONTACTS, RegistrationStatus, SessionKind, TrainingRegistration,
                                    TrainingSession, TrainingTrainer)
-
-TZ = ZoneInfo("Europe/Stockholm")
-
-
-def aware(dt: datetime) -> datetime:
-    """SQLite hands back naive UTC; PostgreSQL aware. Always aware UTC."""
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
-
-
-def local(dt: datetime) -> datetime:
-    """An instant in Swedish local time."""
-    return aware(dt).astimezone(TZ)
-
 
 def _text(value, *, field: str, max_len: int, required: bool = True) -> str:
     value = " ".join((value or "").split())

@@ -5,13 +5,15 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from watch.db import get_session
-from watch.errors import ServiceError
-from watch.forms import show_refusal
-from watch.security import safe_next
+from watch.core.time import TZ, local
+from watch.core.db import get_session
+from watch.core.errors import ServiceError
+from watch.core.forms import show_refusal
+from watch.core.security import safe_next
 from watch.training import calendar, register as contact_register, service
 from watch.training.access import can_organise, get_session_for, is_trainer
-from watch.training.forms import PlainForm, SessionForm
+from watch.training.forms import SessionForm
+from watch.core.forms import PlainForm
 from watch.training.models import KIND_LABELS, RegistrationStatus, TrainingTrainer
 
 bp = Blueprint("training", __name__, url_prefix="/training")
@@ -20,7 +22,7 @@ ICS = "text/calendar; charset=utf-8"
 
 def _fields(form: SessionForm) -> dict:
     return dict(municipality=form.municipality.data, kind=form.kind.data, title=form.title.data, place=form.place.data,
-                starts_at=form.starts_at.data.replace(tzinfo=service.TZ), ends_at=form.ends_at.data.replace(tzinfo=service.TZ),
+                starts_at=form.starts_at.data.replace(tzinfo=TZ), ends_at=form.ends_at.data.replace(tzinfo=TZ),
                 capacity=form.capacity.data, trainers=form.trainers.data or "", notes=form.notes.data or "",
                 trainer_emails=(form.trainer_emails.data or "").replace(";", ",").split(","))
 
@@ -34,7 +36,7 @@ def index():
     sessions = service.upcoming(session, municipality=municipality)
     mine = {ts.id: reg.status for ts, reg in service.sessions_of_user(session, current_user.id)}
     return render_template("training/index.html", sessions=sessions, municipality=municipality, mine=mine,
-                           labels=KIND_LABELS, local=service.local, places_left=lambda ts: service.places_left(session, ts),
+                           labels=KIND_LABELS, local=local, places_left=lambda ts: service.places_left(session, ts),
                            organiser=bool(municipality and can_organise(session, current_user, municipality)) or current_user.is_admin,
                            feed_key=calendar.existing_key(session, current_user),
                            form=PlainForm())
@@ -64,8 +66,8 @@ def edit(session_id: int):
     ts = get_session_for(session, current_user, session_id, need="organise")
     form = SessionForm(obj=ts)
     if request.method == "GET":
-        form.starts_at.data = service.local(ts.starts_at).replace(tzinfo=None)
-        form.ends_at.data = service.local(ts.ends_at).replace(tzinfo=None)
+        form.starts_at.data = local(ts.starts_at).replace(tzinfo=None)
+        form.ends_at.data = local(ts.ends_at).replace(tzinfo=None)
         from watch.accounts.models import User
         from sqlmodel import select
         form.trainer_emails.data = ", ".join(session.exec(select(User.email).join(TrainingTrainer, TrainingTrainer.user_id == User.id)
@@ -88,7 +90,7 @@ def detail(session_id: int):
     session = get_session()
     ts = get_session_for(session, current_user, session_id)
     staff = can_organise(session, current_user, ts.municipality) or is_trainer(session, current_user, ts.id)
-    return render_template("training/detail.html", ts=ts, labels=KIND_LABELS, local=service.local,
+    return render_template("training/detail.html", ts=ts, labels=KIND_LABELS, local=local,
                            places_left=service.places_left(session, ts), reg=service.registration_of(session, current_user, ts.id),
                            participants=service.participants(session, ts.id) if staff else None, staff=staff,
                            organiser=can_organise(session, current_user, ts.municipality), form=PlainForm(), statuses=RegistrationStatus)
@@ -159,7 +161,7 @@ def attendance(session_id: int):
             flash(_("Attendance is saved: %(n)d present.", n=n), "success")
             return redirect(url_for(".detail", session_id=ts.id))
     people = [(r, u) for r, u in service.participants(session, ts.id) if r.status == RegistrationStatus.registered]
-    return render_template("training/attendance.html", ts=ts, people=people, form=form, local=service.local)
+    return render_template("training/attendance.html", ts=ts, people=people, form=form, local=local)
 
 
 @bp.get("/register.csv")

@@ -5,7 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the pages, the GDPR receivers and the retention task."""
-    from watch import tasks
+    from watch.core import tasks
     from watch.walks import api, hooks, models, views  # noqa: F401  (models: tables for the metadata)
 
     app.register_blueprint(views.bp)

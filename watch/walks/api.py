@@ -8,9 +8,9 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 from spectree import Response
 
-from watch.api import Error, require_login, spec
-from watch.db import DbId, get_session
-from watch.errors import ServiceError
+from watch.core.api import Error, require_login, spec
+from watch.core.db import DbId, get_session
+from watch.core.errors import ServiceError
 from watch.walks import observations
 
 bp = Blueprint("walks_api", __name__, url_prefix="/api/v1/walks")

@@ -7,9 +7,10 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch import events
-from watch.db import session_scope, utcnow
-from watch.errors import ServiceError
+from watch.core import events
+from watch.core.db import session_scope
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 from watch.walks.models import Measure, MeasureObservation, Walk, WalkInvite, WalkObservation
 from watch.walks.observations import remove_files
 

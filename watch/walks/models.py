@@ -4,17 +4,13 @@ Places and situations only: participants are counted by group, never named.
 """
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from watch.db import utcnow
-
-def aware(value: datetime) -> datetime:
-    """A stored time as aware UTC (SQLite hands back naive UTC)."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+from watch.core.time import utcnow
 
 
 # The walk's life, in order; a walk only moves one step forward.

@@ -9,10 +9,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.alerts.photos import prepare
-from watch.db import utcnow
-from watch.est.rules.weeks import TZ
-from watch.errors import ServiceError
+from watch.core.photos import prepare
+from watch.core.time import utcnow
+from watch.core.time import TZ
+from watch.core.errors import ServiceError
 from watch.est.reports import service as est
 from watch.walks import access
 from watch.walks.models import CATEGORIES, PUBLISHED, WalkObservation

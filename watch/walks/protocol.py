@@ -8,11 +8,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.errors import NotFound
-from watch.est.rules.weeks import TZ
+from watch.core.errors import NotFound
+from watch.core.time import TZ
 from watch.organisations.models import Organisation
 from watch.walks.measures import done_within, measures_of, observation_ids
-from watch.walks.models import PUBLISHED, Walk, aware
+from watch.walks.models import PUBLISHED, Walk
+from watch.core.time import aware
 from watch.walks.observations import observations_of
 
 

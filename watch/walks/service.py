@@ -16,13 +16,14 @@ from sqlmodel import Session, select
 
 from watch import mail
 from watch.accounts.models import User
-from watch.db import utcnow
-from watch.est.rules.weeks import TZ
-from watch.errors import ServiceError
+from watch.core.time import utcnow
+from watch.core.time import TZ
+from watch.core.errors import ServiceError
 from watch.est.reports.places import zones_for
 from watch.organisations.models import Organisation, OrganisationMembership
 from watch.walks import access
-from watch.walks.models import GROUPS, LIGHT, STATUSES, Walk, WalkInvite, aware
+from watch.walks.models import GROUPS, LIGHT, STATUSES, Walk, WalkInvite
+from watch.core.time import aware
 
 MAX_VERTICES = 500
 MAX_COUNT = 10000

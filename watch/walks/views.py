@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from watch.db import get_session
-from watch.errors import ServiceError
-from watch.forms import show_refusal
+from watch.core.db import get_session
+from watch.core.errors import ServiceError
+from watch.core.forms import show_refusal
 from watch.organisations.models import Organisation
 from watch.walks import access, measures, observations, protocol, service
 from watch.walks.forms import CountsForm, DecisionForm, MeasureForm, MeasureStatusForm, ObservationForm, WalkForm

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import delete
 from sqlmodel import select
 
-from watch import events
+from watch.core import events
 from watch.boats.away import service
 from watch.boats.away.models import AwayNotice, AwayReader, AwayRequest
 

@@ -19,8 +19,8 @@ from watch.areas.models import Area, AreaMembership, AreaRole, AreaStatus
 from watch.areas.service import get_area_for, membership_of
 from watch.audit.service import record_access
 from watch.boats.away.models import AwayAudience, AwayNotice, AwayReader, AwayRequest
-from watch.db import utcnow
-from watch.errors import NotFound, ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import NotFound, ServiceError
 
 MAX_REQUESTS = 10
 NEIGHBOUR_ROLES = (AreaRole.member, AreaRole.contact)

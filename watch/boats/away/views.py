@@ -6,14 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from watch.accounts.forms import PlainForm
+from watch.core.forms import PlainForm
 from watch.accounts.models import User
 from watch.areas.models import Area
 from watch.boats.away import service
 from watch.boats.away.forms import AwayForm
-from watch.db import get_session
-from watch.errors import ServiceError
-from watch.forms import show_refusal
+from watch.core.db import get_session
+from watch.core.errors import ServiceError
+from watch.core.forms import show_refusal
 
 bp = Blueprint("away", __name__, url_prefix="/away")
 

@@ -18,7 +18,8 @@ from watch.accounts.models import User
 from watch.areas.models import Area
 from watch.boats.rota import service
 from watch.boats.rota.models import WatchAssignment, WatchSeason, WatchShift
-from watch.db import session_scope, utcnow
+from watch.core.db import session_scope
+from watch.core.time import utcnow
 
 
 def send_due(session: Session, *, hours: float, now: datetime | None = None) -> int:

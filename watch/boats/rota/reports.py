@@ -15,8 +15,8 @@ from watch.areas.models import AreaKind
 from watch.areas.service import get_area_for, is_municipality_police, membership_of
 from watch.boats.models import Boat
 from watch.boats.rota import service
-from watch.boats.rota.models import CheckIn, WatchAssignment, WatchSeason, WatchShift
-from watch.errors import NotFound
+from watch.boats.rota.models import CheckIn, WatchAssignment, WatchSeason
+from watch.core.errors import NotFound
 
 
 def compliance(session: Session, user, season_id: int, *, now: datetime | None = None) -> list[dict]:

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from watch.boats.rota import service
 from watch.boats.rota.models import Checkpoint, CheckIn, LogKind, WatchAssignment, WatchLogEntry, WatchSeason, WatchShift
-from watch.errors import NotFound, ServiceError
+from watch.core.errors import NotFound, ServiceError
 
 
 def _refuse(code, message, field=None, status=422):

@@ -18,8 +18,8 @@ from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaSta
 from watch.areas.service import allowed, get_area_for, membership_of
 from watch.boats.models import Boat
 from watch.boats.rota.models import SwapStatus, WatchAssignment, WatchChief, WatchSeason, WatchShift, WatchSwap
-from watch.db import utcnow
-from watch.errors import NotFound, ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import NotFound, ServiceError
 
 MAX_NIGHTS = 220
 WATCHERS = (AreaRole.member, AreaRole.contact)

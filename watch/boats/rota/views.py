@@ -8,15 +8,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from watch.accounts.forms import PlainForm
+from watch.core.forms import PlainForm
 from watch.accounts.models import User
 from watch.areas.models import Area, AreaMembership
 from watch.boats.rota import reports, rounds, service
 from watch.boats.rota.forms import CheckpointForm, ChiefForm, LogForm, MissedForm, SeasonForm, SwapForm
 from watch.boats.rota.models import WatchAssignment, WatchChief, WatchSeason, WatchShift
-from watch.db import get_session
-from watch.errors import ServiceError
-from watch.forms import show_refusal
+from watch.core.db import get_session
+from watch.core.errors import ServiceError
+from watch.core.forms import show_refusal
 
 bp = Blueprint("rota", __name__, url_prefix="/watch")
 

@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.errors import NotFound, ServiceError
+from watch.core.errors import NotFound, ServiceError
 from watch.est import access
 from watch.est.models import ACTION_STATUSES, EstAction, EstDecision, EstMeeting, EstPlace
 from watch.est.rules import weeks

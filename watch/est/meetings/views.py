@@ -8,8 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from watch.db import get_session, utcnow
-from watch.errors import ServiceError
+from watch.core.db import get_session
+
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 from watch.est import access
 from watch.est.forms import ActionForm, ActionUpdateForm, DecisionForm, MeetingForm
 from watch.est.meetings import service
@@ -17,7 +19,7 @@ from watch.est.models import EstPlace
 from watch.est.picture.compute import action_effect
 from watch.est.picture.snapshots import snapshot_of
 from watch.est.rules import weeks
-from watch.forms import show_refusal
+from watch.core.forms import show_refusal
 from watch.organisations.models import Organisation
 
 bp = Blueprint("est_meetings", __name__, url_prefix="/est/<municipality>")

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 from watch.est.models import COUNTED, EstReport, EstReportZone
 from watch.est.picture.compute import zone_names
 from watch.est.rules import weeks

@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from watch.db import utcnow
-from watch.errors import NotFound, ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import NotFound, ServiceError
 from watch.est import access
 from watch.est.models import EstSnapshot
 from watch.est.picture.compute import picture

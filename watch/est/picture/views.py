@@ -1,7 +1,7 @@
 """Picture pages: EST home, the weekly picture (live or frozen), freeze, print, analysis, exports, the public page."""
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import time
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,14 +10,15 @@ from flask_login import current_user, login_required
 
 from sqlmodel import Session
 
-from watch import db
-from watch.db import get_session, utcnow
-from watch.errors import NotFound, ServiceError
+from watch.core import db
+from watch.core.db import get_session
+from watch.core.time import utcnow
+from watch.core.errors import NotFound, ServiceError
 from watch.est import access
-from watch.est.forms import PlainForm
+from watch.core.forms import PlainForm
 from watch.est.picture import analysis, exports, snapshots, svg
 from watch.est.rules import categories, weeks
-from watch.forms import show_refusal
+from watch.core.forms import show_refusal
 from watch.organisations.access import organisation_ids_of
 
 bp = Blueprint("est_picture", __name__, url_prefix="/est")

@@ -7,8 +7,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, select
 
-from watch.alerts.photos import prepare
-from watch.errors import ServiceError
+from watch.core.photos import prepare
+from watch.core.errors import ServiceError
 from watch.est.models import EstPhoto, EstReport
 
 

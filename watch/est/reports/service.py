@@ -8,8 +8,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.db import utcnow
-from watch.errors import ServiceError
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 from watch.est import access
 from watch.est.models import ACCEPTED, MERGED, REJECTED, SUBMITTED, EstPlace, EstReport, EstReportZone, EstSnapshot
 from watch.est.reports.places import cell_for, finite, zones_for

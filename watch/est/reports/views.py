@@ -8,15 +8,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from watch.db import get_session, utcnow
-from watch.errors import ServiceError
+from watch.core.db import get_session
+
+from watch.core.time import utcnow
+from watch.core.errors import ServiceError
 from watch.est import access
 from watch.est.forms import ReportForm, ReviewForm
 from watch.est.models import SUBMITTED, EstPhoto, EstPlace
 from watch.est.reports import service
 from watch.est.reports.photos import add_photo
 from watch.est.rules import categories, weeks
-from watch.forms import show_refusal
+from watch.core.forms import show_refusal
 from watch.organisations.access import reporting_organisations
 
 bp = Blueprint("est_reports", __name__, url_prefix="/est/<municipality>")
@@ -156,7 +158,7 @@ def photo(municipality: str, photo_id: int):
     session = get_session()
     p = session.get(EstPhoto, photo_id)
     if p is None:
-        from watch.errors import NotFound
+        from watch.core.errors import NotFound
 
         raise NotFound("photo_not_found", _("That page does not exist, or you cannot see it."))
     access.get_report_for(session, current_user, p.report_id)

@@ -2,14 +2,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-TZ = ZoneInfo("Europe/Stockholm")
-
-
-def local(dt: datetime) -> datetime:
-    """An aware datetime in Swedish local time."""
-    return dt.astimezone(TZ)
+from watch.core.time import TZ, local
 
 
 def week_of(dt: datetime) -> tuple[int, int]:

@@ -7,7 +7,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from watch.areas import geometry
-from watch.errors import NotFound, ServiceError
+from watch.core.errors import NotFound, ServiceError
 from watch.est import access
 from watch.est.models import EstConfig, EstDistrict, EstPlace
 from watch.est.reports.places import finite

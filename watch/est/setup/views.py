@@ -10,12 +10,13 @@ from sqlmodel import select
 from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from watch.db import get_session
-from watch.errors import ServiceError
+from watch.core.forms import PlainForm
+from watch.core.db import get_session
+from watch.core.errors import ServiceError
 from watch.est import access
 from watch.est.models import EstDistrict, EstPlace
 from watch.est.setup import service
-from watch.forms import show_refusal
+from watch.core.forms import show_refusal
 
 bp = Blueprint("est_setup", __name__, url_prefix="/est/<municipality>/settings")
 
@@ -47,9 +48,6 @@ class DistrictForm(FlaskForm):
     name = StringField(_l("Name of the district"), validators=[DataRequired(), Length(max=120)])
     geojson = TextAreaField(_l("Outline (GeoJSON Polygon)"), validators=[DataRequired()])
 
-
-class PlainForm(FlaskForm):
-    """Only the CSRF token."""
 
 
 @bp.before_request

@@ -16,7 +16,7 @@ depends_on = None
 
 def _normalise(table: str) -> None:
     """"nyköpings kommun", " Nyköping ", "0480" -> "Nyköping"; values that match no municipality stay as typed."""
-    from watch.areas.municipalities import normalise
+    from watch.core.municipalities import normalise
 
     bind = op.get_bind()
     t = sa.table(table, sa.column("municipality", sa.String))

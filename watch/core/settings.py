@@ -7,6 +7,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from watch.core import ROOT
+
 DEV_ENVS = {"development", "testing"}
 PLACEHOLDER_SECRETS = {"", "dev", "changeme", "change-me", "secret", "development"}
 
@@ -17,7 +19,6 @@ class ConfigError(RuntimeError):
 
 def load(app: Flask, overrides: dict | None) -> None:
     """Fill app.config and check it is safe for the environment it names."""
-    from watch import ROOT
 
     app.config.from_pyfile(str(ROOT / "config" / "default.py"))
     from_environment(app.config, os.environ)

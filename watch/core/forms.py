@@ -1,13 +1,19 @@
-"""Shared form pieces: what a view does when a service refuses a form; a number field for typed decimals."""
+"""Shared form pieces: a form that is only its CSRF token, what a view does when a service refuses a form,
+a number field for typed decimals."""
 from __future__ import annotations
 
 from flask import flash
+from flask_wtf import FlaskForm
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import FloatField
 
-from watch.db import get_session
-from watch.errors import ServiceError
+from watch.core.db import get_session
+from watch.core.errors import ServiceError
+
+
+class PlainForm(FlaskForm):
+    """Only the CSRF token: a button that posts (log out, remove, sign up, freeze...)."""
 
 
 def show_refusal(form, exc: ServiceError, *, raise_not_found: bool = False) -> None:

@@ -16,7 +16,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 log = logging.getLogger(__name__)
-EXT = "watch.tasks"
+EXT = "watch.core.tasks"
 
 
 @dataclass

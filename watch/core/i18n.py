@@ -7,12 +7,12 @@ templates are English msgids; the Swedish catalogue translates every one of them
 
 The tooling is stock pybabel with the one `babel.cfg` at the top of the project:
 a domain's strings are extracted from watch/<domain>/, templates/<domain>/ and
-static/js/<domain>/; "core" takes everything else. `python -m watch.i18n update
+static/js/<domain>/; "core" takes everything else. `python -m watch.core.i18n update
 [DOMAIN]` runs `pybabel extract` and `pybabel update --init-missing` per domain;
 `make translations` (part of `make install` and `make test`) runs `pybabel compile`.
 
 Adding a domain's catalogue is one line: append its name to CATALOGUES below,
-then run `python -m watch.i18n update <domain>` and translate its sv .po file.
+then run `python -m watch.core.i18n update <domain>` and translate its sv .po file.
 """
 from __future__ import annotations
 
@@ -24,9 +24,8 @@ from flask import Flask, current_app, request, session
 from flask.cli import AppGroup
 from flask_babel import Babel, get_locale
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-TRANSLATIONS = HERE / "translations"
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATIONS = ROOT / "watch" / "translations"
 BABEL_CFG = ROOT / "babel.cfg"
 CATALOGUES = ("core", "accounts", "areas", "alerts", "push", "pwa", "organisations", "mail", "boats", "est", "walks", "graffiti", "training", "audit", "promises", "crisis", "nightwalks")
 LOCALES = ("sv", "en")
@@ -99,13 +98,43 @@ def update_catalogues(only: str | None = None) -> dict[str, list[str]]:
                 continue
             pot = extract(domain, Path(tmp) / f"{domain}.pot")
             for locale in LOCALES:
+                known = _translations(locale)  # before the update drops strings that moved to another domain
                 pybabel("update", "--init-missing", "-N", "--ignore-obsolete", "-w", "100", "-i", str(pot),
                         "-d", str(TRANSLATIONS), "-D", domain, "-l", locale)
-                _unfuzzy_header(TRANSLATIONS / locale / "LC_MESSAGES" / f"{domain}.po")
+                po = TRANSLATIONS / locale / "LC_MESSAGES" / f"{domain}.po"
+                _unfuzzy_header(po)
+                _fill_from(po, known)
             with (TRANSLATIONS / "sv" / "LC_MESSAGES" / f"{domain}.po").open("rb") as fh:
                 catalog = read_po(fh)
             missing[domain] = [str(m.id) for m in catalog if m.id and not _translated(m)]
     return missing
+
+
+def _translations(locale: str) -> dict:
+    """Every translated string of one language, across the domains' catalogues."""
+    from babel.messages.pofile import read_po
+
+    known = {}
+    for po in sorted((TRANSLATIONS / locale / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as fh:
+            known.update({m.id: m.string for m in read_po(fh) if m.id and _translated(m)})
+    return known
+
+
+def _fill_from(po: Path, known: dict) -> None:
+    # A string that moved with its code keeps the translation it had in its old domain's catalogue:
+    # the catalogues merge at runtime, so one English string has one Swedish translation.
+    from babel.messages.pofile import read_po, write_po
+
+    with po.open("rb") as fh:
+        catalog = read_po(fh)
+    empty = [m for m in catalog if m.id and not _translated(m) and m.id in known]
+    if not empty:
+        return
+    for message in empty:
+        message.string = known[message.id]
+    with po.open("wb") as fh:
+        write_po(fh, catalog, width=100, ignore_obsolete=True)
 
 
 def _unfuzzy_header(po: Path) -> None:
@@ -149,7 +178,7 @@ def _report(missing: dict[str, list[str]]) -> None:
     click.echo(f"{sum(map(len, missing.values()))} Swedish strings untranslated.")
 
 
-if __name__ == "__main__":  # python -m watch.i18n update [DOMAIN] | compile (no app, no database)
+if __name__ == "__main__":  # python -m watch.core.i18n update [DOMAIN] | compile (no app, no database)
     import sys
 
     if sys.argv[1:2] == ["update"]:

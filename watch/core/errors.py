@@ -76,7 +76,7 @@ def envelope(status: int, code: str, message, details=None):
 
 def render_error(status: int, code: str, message, details=None):
     """Respond with the envelope or the error page."""
-    from watch.db import get_session
+    from watch.core.db import get_session
 
     get_session().rollback()
     if wants_json():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
-from watch.errors import ServiceError
+from watch.core.errors import ServiceError
 
 DATA = Path(__file__).with_name("municipalities.csv")
 # Swedish alphabetical order: å, ä, ö after z.

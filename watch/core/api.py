@@ -11,13 +11,14 @@ from __future__ import annotations
 import copy
 import json
 
-from flask import Blueprint, Flask, jsonify
+from flask import Blueprint, Flask, jsonify, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from pydantic import BaseModel
 from spectree import SecurityScheme, SpecTree
 from spectree.models import SecuritySchemeData
 
-from watch.errors import MESSAGES
+from watch.core.errors import MESSAGES, envelope
 
 
 class ErrorBody(BaseModel):
@@ -74,7 +75,6 @@ def require_login():
     which would hide the route from the OpenAPI document.
     """
     if not current_user.is_authenticated:
-        from watch.errors import envelope
 
         return envelope(401, "unauthorized", MESSAGES[401])
     return None
@@ -137,3 +137,28 @@ def init_app(app: Flask) -> None:
     """Register the API root and the OpenAPI route."""
     app.register_blueprint(bp)
     spec.register(app)
+
+
+def _reject_constant(name: str):
+    raise ValueError(name)
+
+
+def strict_json():
+    """Name the problem when a body is not JSON, or holds NaN/Infinity (which JSON does not allow)."""
+    if request.method not in ("POST", "PUT", "PATCH") or not request.content_length:
+        return None
+    if not request.is_json:
+        return envelope(415, "unsupported_media_type", _l("Send the request body as JSON (Content-Type: application/json)."))
+    try:
+        json.loads(request.get_data(cache=True), parse_constant=_reject_constant)
+    except UnicodeDecodeError:
+        return envelope(400, "invalid_json", _l("The request body is not valid JSON (it is not UTF-8)."))
+    except json.JSONDecodeError as exc:
+        return envelope(400, "invalid_json", _l("The request body is not valid JSON (line %(line)d, column %(col)d).", line=exc.lineno, col=exc.colno))
+    except ValueError as exc:
+        return envelope(400, "not_finite", _l("The request contains %(value)s; only finite numbers are allowed.", value=str(exc)[:10]))
+    return None
+
+
+class Empty(BaseModel):
+    """Nothing to say."""

@@ -1,12 +1,11 @@
 """Database engine, the per-request session, and helpers shared by every domain.
 
-Times are timezone-aware UTC (`utcnow()`); SQLModel stores them as UTC and
+Times are timezone-aware UTC (`watch.core.time.utcnow()`); SQLModel stores them as UTC and
 returns them aware on SQLite and PostgreSQL alike.
 """
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Annotated, Iterator
 
 from werkzeug.routing import IntegerConverter
@@ -16,12 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-EXT = "watch.db"
-
-
-def utcnow() -> datetime:
-    """Now, in UTC (aware)."""
-    return datetime.now(UTC)
+EXT = "watch.core.db"
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
@@ -43,12 +37,9 @@ def make_engine(url: str, echo: bool = False) -> Engine:
 
 
 def init_app(app: Flask) -> None:
-    """Attach the engine, close the request session on teardown, add the db CLI."""
+    """Attach the engine and close the request session on teardown."""
     app.extensions[EXT] = make_engine(app.config["DATABASE_URL"], app.config.get("DATABASE_ECHO", False))
     app.teardown_appcontext(_close_session)
-    from watch.migrations.cli import db_cli
-
-    app.cli.add_command(db_cli)
 
 
 def engine(app: Flask | None = None) -> Engine:
