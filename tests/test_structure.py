@@ -6,7 +6,8 @@ import re
 import pytest
 
 import watch
-from watch import ROOT, create_app
+from watch import create_app
+from watch.core import ROOT
 
 # What optional-domain scaffolding looked like; none of it may come back.
 TRICKS = re.compile(r"has_endpoint|\bin\s+\S*view_functions|\bis defined\b|ignore missing|require_route|url_map\.bind\(.*\)\.match")

@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # `import watch` stays light: a worker process installs its signal handling first
     from flask import Flask
 
-from watch.core import ROOT
-
 # The packages whose init_app(app) runs after the kernel's, in this order.
 DOMAINS = (
     "watch.accounts",
@@ -41,7 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from flask import Flask
 
-    from watch.core import db, errors, formats, i18n, security, settings, tasks
+    from watch.core import ROOT, db, errors, formats, i18n, security, settings, tasks
     from watch.migrations.cli import db_cli
 
     instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("WATCH_INSTANCE_PATH") or ROOT / "instance"
