@@ -5,9 +5,11 @@ from datetime import datetime
 
 from flask import Blueprint
 from flask_login import current_user
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
+from sqlmodel import Field
 
 from watch.accounts import service
+from watch.accounts.models import ApiTokenBase, UserBase
 from watch.core.api import Error, require_login, spec
 from watch.core.db import get_session
 from spectree import Response
@@ -28,18 +30,14 @@ class Me(BaseModel):
     locale: str | None
 
 
-class ProfileUpdate(BaseModel):
+class ProfileUpdate(UserBase):
     """Fields a user may change about themselves."""
 
-    display_name: str = Field(min_length=1, max_length=80)
-    phone: str | None = Field(default=None, max_length=32)
-    locale: str | None = Field(default=None, pattern="^(sv|en)$")
+    locale: str | None = Field(default=None, schema_extra={"pattern": "^(sv|en)$"})
 
 
-class TokenIn(BaseModel):
+class TokenIn(ApiTokenBase):
     """A new API token."""
-
-    name: str = Field(min_length=1, max_length=80)
 
 
 class TokenOut(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from watch.accounts import service
+from watch.accounts import service, users
 from watch.core.db import session_scope
 from watch.core.time import utcnow
 from watch.core.errors import ServiceError
@@ -13,7 +13,7 @@ users_cli = AppGroup("users", help="Manage accounts and roles.")
 
 
 def _user(session, email):
-    user = service.get_by_email(session, email)
+    user = users.get_by_email(session, email)
     if user is None:
         raise click.ClickException(f"No user with e-mail {email}.")
     return user
@@ -27,7 +27,7 @@ def create_admin(email: str, display_name: str, password: str) -> None:
     """Create an admin account (or make an existing account admin); its address counts as confirmed."""
     with session_scope() as session:
         try:
-            user = service.get_by_email(session, email) or service.register(
+            user = users.get_by_email(session, email) or service.register(
                 session, email=email, display_name=display_name, password=password, verified=True
             )
             # The operator at the server console vouches for the address.

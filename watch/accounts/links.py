@@ -20,6 +20,7 @@ from watch import mail
 from watch.accounts import sessions
 from watch.accounts.models import User
 from watch.accounts.passwords import hash_password, password_problem, verify_password
+from watch.accounts.users import get_by_email, normalise_email
 from watch.core.time import utcnow
 from watch.core.errors import Forbidden, ServiceError
 
@@ -57,8 +58,6 @@ def _site() -> str:
 
 def request_reset(session: Session, *, email: str) -> None:
     """Queue a reset link if an account has this address; the caller answers the same either way. Commits."""
-    from watch.accounts.service import get_by_email, normalise_email
-
     user = get_by_email(session, normalise_email(email))
     if user is None:
         return
@@ -129,8 +128,6 @@ def check_confirmation(session: Session, token: str) -> tuple[User, str]:
 
 def confirm(session: Session, *, token: str) -> User:
     """Confirm the address in the link: the user's own, or the new one of an address change. Commits."""
-    from watch.accounts.service import get_by_email
-
     user, address = check_confirmation(session, token)
     if address != user.email:
         other = get_by_email(session, address)
@@ -145,8 +142,6 @@ def confirm(session: Session, *, token: str) -> User:
 
 def request_email_change(session: Session, user: User, *, new_email: str, password: str) -> str:
     """Send a confirmation to the new address and a notice to the old one; the address changes on confirmation. Commits."""
-    from watch.accounts.service import get_by_email, normalise_email
-
     if not verify_password(user.password_hash, password or ""):
         raise ServiceError("password_wrong", _l("The password is wrong."), 422, field="password")
     address = normalise_email(new_email)

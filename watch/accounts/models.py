@@ -6,10 +6,24 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlmodel import Field, SQLModel
 
+from watch.core.municipalities import NAME_MAX as MUNICIPALITY_MAX
 from watch.core.time import utcnow
 
+# Field limits, written once: the table, the API schemas, the forms and the services read these.
+EMAIL_MAX = 254  # the longest address SMTP carries (RFC 5321)
+DISPLAY_NAME_MAX = 80
+PHONE_MAX = 32
+TOKEN_NAME_MAX = 80
 
-class User(UserMixin, SQLModel, table=True):
+
+class UserBase(SQLModel):
+    """What a user says about themselves (the profile form and PATCH /me change it)."""
+
+    display_name: str = Field(min_length=1, max_length=DISPLAY_NAME_MAX)
+    phone: str | None = Field(default=None, max_length=PHONE_MAX)
+
+
+class User(UserMixin, UserBase, table=True):
     """A person: resident, boat owner, contact representative, police contact or admin.
 
     Contact representative is a per-area role (see watch.areas); police and
@@ -19,14 +33,12 @@ class User(UserMixin, SQLModel, table=True):
     __tablename__ = "users"
 
     id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(max_length=254, unique=True, index=True)
-    display_name: str = Field(max_length=80)
-    phone: str | None = Field(default=None, max_length=32)
+    email: str = Field(max_length=EMAIL_MAX, unique=True, index=True)
     password_hash: str = Field(max_length=255)
     is_admin: bool = Field(default=False)
     is_police: bool = Field(default=False)
     # Police contacts serve a municipality: its new areas reach their queue.
-    municipality: str | None = Field(default=None, max_length=80, index=True)
+    municipality: str | None = Field(default=None, max_length=MUNICIPALITY_MAX, index=True)
     locale: str | None = Field(default=None, max_length=8)
     # Set when a link sent to `email` was followed; roles and e-mail notices need it.
     email_verified_at: datetime | None = None
@@ -45,14 +57,19 @@ class User(UserMixin, SQLModel, table=True):
         return [r for r, on in (("admin", self.is_admin), ("police", self.is_police)) if on]
 
 
-class ApiToken(SQLModel, table=True):
+class ApiTokenBase(SQLModel):
+    """What the owner names a token."""
+
+    name: str = Field(min_length=1, max_length=TOKEN_NAME_MAX)
+
+
+class ApiToken(ApiTokenBase, table=True):
     """A personal API token for integrations; only its hash is stored."""
 
     __tablename__ = "api_tokens"
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
-    name: str = Field(max_length=80)
     token_hash: str = Field(max_length=64, unique=True)
     prefix: str = Field(max_length=12)
     created_at: datetime = Field(default_factory=utcnow)

@@ -6,6 +6,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+PASSWORD_MAX = 256  # argon2 takes any length; this bounds the hashing work one request can ask for
+
 # The most common passwords in Swedish and international leaks, lower-cased.
 COMMON = {
     "password", "password1", "password123", "123456789", "1234567890", "12345678910",
@@ -52,8 +54,8 @@ def password_problem(password: str, *, email: str = "", name: str = ""):
         return _l("Choose a password.")
     if len(password) < minimum:
         return _l("The password must be at least %(n)s characters.", n=minimum)
-    if len(password) > 256:
-        return _l("The password is too long (at most 256 characters).")
+    if len(password) > PASSWORD_MAX:
+        return _l("The password is too long (at most %(n)s characters).", n=PASSWORD_MAX)
     lowered = password.lower()
     if lowered in COMMON or len(set(lowered)) < 4:
         return _l("That password is too easy to guess. Try a few unrelated words.")

@@ -4,36 +4,28 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from watch.core import events
 from watch.accounts import links, sessions
-from watch.accounts.models import ApiToken, User
+from watch.accounts.models import DISPLAY_NAME_MAX, TOKEN_NAME_MAX, ApiToken, User
 from watch.accounts.passwords import burn_time, hash_password, password_problem, verify_password
-from watch.core.time import utcnow
+from watch.accounts.users import get_by_email, normalise_email
+from watch.core import events
 from watch.core.errors import Forbidden, NotFound, ServiceError
+from watch.core.time import utcnow
 
 TOKEN_PREFIX = "wt_"
-
-
-def normalise_email(email: str) -> str:
-    """The canonical form of an e-mail address, or a ServiceError."""
-    try:
-        result = validate_email((email or "").strip(), check_deliverability=False)
-    except EmailNotValidError:
-        raise ServiceError("email_invalid", _l("Enter a valid e-mail address."), 422, field="email")
-    return result.normalized.lower()
 
 
 def _clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise ServiceError("name_missing", _l("Enter your name."), 422, field="display_name")
-    if len(name) > 80:
-        raise ServiceError("name_too_long", _l("The name can be at most 80 characters."), 422, field="display_name")
+    if len(name) > DISPLAY_NAME_MAX:
+        raise ServiceError("name_too_long", _l("The name can be at most %(n)s characters.", n=DISPLAY_NAME_MAX), 422,
+                           field="display_name")
     return name
 
 
@@ -45,11 +37,6 @@ def _clean_phone(phone: str | None) -> str | None:
     if not (digits.lstrip("+").isdigit() and 6 <= len(digits) <= 16):
         raise ServiceError("phone_invalid", _l("Enter the phone number with digits only, e.g. 070-123 45 67."), 422, field="phone")
     return phone
-
-
-def get_by_email(session: Session, email: str) -> User | None:
-    """The user with this e-mail (any case), if any."""
-    return session.exec(select(User).where(User.email == email.strip().lower())).first()
 
 
 def register(session: Session, *, email: str, display_name: str, password: str, phone: str | None = None,
@@ -201,8 +188,9 @@ def _token_hash(plaintext: str) -> str:
 def create_token(session: Session, user: User, *, name: str) -> tuple[ApiToken, str]:
     """A new API token; the plaintext is returned once and never stored."""
     name = " ".join((name or "").split())
-    if not name or len(name) > 80:
-        raise ServiceError("token_name", _l("Give the token a name of at most 80 characters."), 422, field="name")
+    if not name or len(name) > TOKEN_NAME_MAX:
+        raise ServiceError("token_name", _l("Give the token a name of at most %(n)s characters.", n=TOKEN_NAME_MAX), 422,
+                           field="name")
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_token_hash(plaintext), prefix=plaintext[:10])
     session.add(token)

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from watch.core.errors import ServiceError
 
 DATA = Path(__file__).with_name("municipalities.csv")
+NAME_MAX = 80  # the longest municipality name a column or a form takes
 # Swedish alphabetical order: å, ä, ö after z.
 _ORDER = str.maketrans({"å": "z{", "ä": "z|", "ö": "z}", "é": "e", "ü": "y"})
 

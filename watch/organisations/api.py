@@ -8,30 +8,33 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 from spectree import Response
 
+from watch.accounts.models import EMAIL_MAX, User
 from watch.core.api import Error, require_login, spec
 from watch.core.db import DbId, get_session
+from watch.core.municipalities import NAME_MAX as MUNICIPALITY_MAX
 from watch.organisations import service
 from watch.organisations.access import est_roles, get_organisation_for, organisation_ids_of
+from watch.organisations.models import COORDINATOR, KINDS, NAME_MAX, READER, REPORTER
 
 bp = Blueprint("organisations_api", __name__, url_prefix="/api/v1/organisations")
 bp.before_request(require_login)
 
-KIND = "^(municipal_unit|housing_company|rescue_service|security_company|police|association)$"
-ROLE = "^(rapportor|samordnare|lasare)$"
+KIND = f"^({'|'.join(KINDS)})$"
+ROLE = f"^({REPORTER}|{COORDINATOR}|{READER})$"
 
 
 class OrganisationIn(BaseModel):
     """A new organisation."""
 
-    municipality: str = Field(min_length=1, max_length=80)
-    name: str = Field(min_length=1, max_length=120)
+    municipality: str = Field(min_length=1, max_length=MUNICIPALITY_MAX)
+    name: str = Field(min_length=1, max_length=NAME_MAX)
     kind: str = Field(pattern=KIND)
 
 
 class OrganisationUpdate(BaseModel):
     """Changes to an organisation."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=120)
+    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
     kind: str | None = Field(default=None, pattern=KIND)
     active: bool | None = None
 
@@ -56,7 +59,7 @@ class OrganisationList(BaseModel):
 class MemberIn(BaseModel):
     """A user to add (by e-mail or id) with an EST role."""
 
-    email: str | None = Field(default=None, max_length=254)
+    email: str | None = Field(default=None, max_length=EMAIL_MAX)
     user_id: DbId | None = None
     role: str = Field(pattern=ROLE)
 
@@ -88,8 +91,6 @@ def _out(org) -> OrganisationOut:
 
 
 def _member_out(session, m) -> MemberOut:
-    from watch.accounts.models import User
-
     user = session.get(User, m.user_id)
     return MemberOut(id=m.id, user_id=m.user_id, display_name=user.display_name, role=m.role)
 

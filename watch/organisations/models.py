@@ -7,7 +7,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from watch.core.municipalities import NAME_MAX as MUNICIPALITY_MAX
 from watch.core.time import utcnow
+
+# Field limits, written once: the table, the API schemas, the forms and the service read these.
+NAME_MAX = 120
 
 # Kinds of organisation, with their Swedish-first labels (translated in the catalogue).
 KINDS = {
@@ -33,9 +37,9 @@ RANK = {READER: 1, REPORTER: 2, COORDINATOR: 3}
 class OrganisationBase(SQLModel):
     """The fields an admin sets."""
 
-    name: str = Field(min_length=1, max_length=120)
+    name: str = Field(min_length=1, max_length=NAME_MAX)
     kind: str = Field(max_length=24)
-    municipality: str = Field(min_length=1, max_length=80, index=True)
+    municipality: str = Field(min_length=1, max_length=MUNICIPALITY_MAX, index=True)
     active: bool = Field(default=True)
 
 

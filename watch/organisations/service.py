@@ -6,10 +6,13 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from watch.accounts.models import User
-from watch.accounts.service import normalise_email, require_admin
+from watch.accounts.service import require_admin
+from watch.accounts.users import get_by_email, normalise_email
+from watch.core import events
 from watch.core.errors import NotFound, ServiceError
+from watch.core.municipalities import NAME_MAX as MUNICIPALITY_MAX
 from watch.organisations.access import get_organisation_for
-from watch.organisations.models import KINDS, ROLES, Organisation, OrganisationMembership
+from watch.organisations.models import KINDS, NAME_MAX, ROLES, Organisation, OrganisationMembership
 
 
 def _clean(value: str | None, limit: int, field: str) -> str:
@@ -53,8 +56,8 @@ def list_organisations(session: Session, *, municipality: str | None = None) -> 
 def create_organisation(session: Session, *, actor, municipality: str, name: str, kind: str) -> Organisation:
     """A new organisation of a municipality."""
     require_admin(actor)
-    municipality = _clean(municipality, 80, "municipality")
-    name = _clean(name, 120, "name")
+    municipality = _clean(municipality, MUNICIPALITY_MAX, "municipality")
+    name = _clean(name, NAME_MAX, "name")
     _check_kind(kind)
     _check_unique(session, municipality, name)
     org = Organisation(municipality=municipality, name=name, kind=kind)
@@ -68,7 +71,7 @@ def update_organisation(session: Session, *, actor, organisation_id: int, name: 
     """Rename, change the kind, or (de)activate; the municipality never changes."""
     org = get_organisation_for(session, actor, organisation_id, "manage")
     if name is not None:
-        name = _clean(name, 120, "name")
+        name = _clean(name, NAME_MAX, "name")
         _check_unique(session, org.municipality, name, org.id)
         org.name = name
     if kind is not None:
@@ -83,8 +86,6 @@ def update_organisation(session: Session, *, actor, organisation_id: int, name: 
 def delete_organisation(session: Session, *, actor, organisation_id: int) -> None:
     """Delete an organisation and its memberships (what it reported stays, in its domains' rules)."""
     org = get_organisation_for(session, actor, organisation_id, "manage")
-    from watch.core import events
-
     events.organisation_deleting.send(org, session=session)
     for m in session.exec(select(OrganisationMembership).where(OrganisationMembership.organisation_id == org.id)).all():
         session.delete(m)
@@ -107,7 +108,7 @@ def add_member(session: Session, *, actor, organisation_id: int, role: str, emai
     org = get_organisation_for(session, actor, organisation_id, "manage")
     _check_role(role)
     user = session.get(User, user_id) if user_id is not None else (
-        session.exec(select(User).where(User.email == normalise_email(email or ""))).first() if email else None)
+        get_by_email(session, normalise_email(email)) if email else None)
     if user is None:
         raise ServiceError("user_not_found", _l("No user with that e-mail address."), 422, field="email")
     membership = session.exec(select(OrganisationMembership).where(
