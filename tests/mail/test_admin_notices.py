@@ -10,9 +10,9 @@ from tests.mail.conftest import body
 from watch import mail
 from watch.core import tasks
 from watch.core.time import utcnow
-from watch.mail.admin_notices import send_admin_notices
 from watch.mail.models import OutboxMessage
 from watch.mail.sender import send_due
+from watch.push.admin_notices import send_admin_notices
 
 
 def _fail_one(app, session, smtp, to):

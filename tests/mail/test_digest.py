@@ -10,7 +10,8 @@ from tests.alerts.conftest import join, post, world  # noqa: F401  (fixtures)
 from tests.mail.conftest import body, links
 from watch.core import tasks
 from watch.core.time import utcnow
-from watch.mail import digest
+from watch.alerts import digest
+from watch.mail import preferences
 from watch.mail.models import MailPreference, OutboxMessage
 from watch.mail.sender import send_due
 
@@ -59,8 +60,8 @@ def test_choose_a_daily_digest_get_it_and_unsubscribe_from_its_link(app, world, 
 
 def test_no_digest_for_unconfirmed_addresses_other_areas_or_when_nothing_happened(app, world, post, session, smtp):
     member, other = world.user("member"), world.user("other_member")
-    digest.save_preferences(session, member, outcomes=True, digest="weekly")
-    digest.save_preferences(session, other, outcomes=True, digest="weekly")
+    preferences.save_preferences(session, member, outcomes=True, digest="weekly")
+    preferences.save_preferences(session, other, outcomes=True, digest="weekly")
     other.email_verified_at = None
     session.add(other)
     session.commit()

@@ -2,11 +2,18 @@
 
 Public API (see watch.mail.service for the full contract):
 `queue`, `compose`, `recipient_locale`, `public_url`, `check_address`.
+The outbox knows messages, recipients and delivery only: what a message is about
+(alerts, pushes, accounts) stays with the domain that queues it. A member's
+e-mail choices are in watch.mail.preferences, failures for admins in watch.mail.failures.
 """
 from __future__ import annotations
 
+import flask_mail
 from flask import Flask
 
+from watch.core import events, tasks
+from watch.core.settings import DEV_ENVS, ConfigError
+from watch.mail import privacy, sender
 from watch.mail.service import check_address, compose, public_url, queue, recipient_locale
 
 __all__ = ["check_address", "compose", "init_app", "public_url", "queue", "recipient_locale"]
@@ -14,27 +21,15 @@ __all__ = ["check_address", "compose", "init_app", "public_url", "queue", "recip
 
 def init_app(app: Flask) -> None:
     """Check the mail settings, attach Flask-Mail, register the send and purge tasks."""
-    import flask_mail
-
-    from watch.core import events, tasks
-    from watch.mail import admin, admin_notices, digest, notices, privacy, sender, views
-
     _check_settings(app)
     flask_mail.Mail(app)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(views.bp)
     tasks.register(app, "mail.send", app.config["MAIL_SEND_EVERY_SECONDS"], lambda a: sender.send_due(a))
     tasks.register(app, "mail.purge", 3600, lambda a: sender.purge(a))
-    tasks.register(app, "mail.admin_notices", 300, lambda a: admin_notices.send_admin_notices(a))
-    tasks.register(app, "mail.digest", app.config["MAIL_DIGEST_CHECK_SECONDS"], lambda a: digest.send_digests(a))
     events.user_deleting.connect(privacy.on_user_deleting)
     events.user_export.connect(privacy.on_user_export)
-    events.alert_closed.connect(notices.on_alert_closed)
 
 
 def _check_settings(app: Flask) -> None:
-    from watch.core.settings import DEV_ENVS, ConfigError
-
     config = app.config
     if config["ENV"] in DEV_ENVS:
         config["PUBLIC_URL"] = config.get("PUBLIC_URL") or "http://127.0.0.1:5000"

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # light to import: `python -m watch.push` blocks SIGTERM befo
 def init_app(app: Flask) -> None:
     """Load the VAPID key (refusing to start without one in production), register routes, hooks, CLI."""
     from watch.core import events, tasks
-    from watch.push import api, escalation, fanout, keys, metrics, models, service, views  # noqa: F401  (models: tables)
+    from watch.push import admin_notices, api, escalation, fanout, keys, metrics, models, service, views  # noqa: F401  (models: tables)
     from watch.push.cli import push_cli, push_worker
     from watch.push.worker import EXT, PushState, ensure_inprocess_worker
 
@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.rotate_bp)
     metrics.init_app(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(views.mail_bp)
     app.cli.add_command(push_worker)
     app.cli.add_command(push_cli)
     # Receivers are held weakly: module-level functions stay alive.
@@ -32,6 +33,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["push_receipt_for"] = views.receipt_for
     tasks.register(app, "push.escalate", float(app.config["PUSH_ESCALATION_CHECK_SECONDS"]), escalation.escalate_due)
     tasks.register(app, "push.purge_deliveries", float(app.config["PUSH_DELIVERY_PURGE_SECONDS"]), service.purge_deliveries)
+    # Named "mail." as before: the notice covers the outbox's failures too.
+    tasks.register(app, "mail.admin_notices", 300, admin_notices.send_admin_notices)
 
     @app.before_request
     def _start_worker():

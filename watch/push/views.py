@@ -1,24 +1,31 @@
-"""The one notifications page (this device, a level per area, quiet hours, e-mail, devices); the alert receipt."""
+"""The one notifications page (this device, a level per area, quiet hours, e-mail, devices); the alert receipt.
+
+Two blueprints: "push" (the page, at /account/notifications) and "mail" (the e-mail part's own form
+endpoint and the digest's unsubscribe link, at /mail); the e-mail choices themselves are watch.mail.preferences.
+"""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from watch.accounts.models import User
+from watch.areas.models import Area, AreaRole
+from watch.areas.service import user_area_roles
 from watch.core.db import get_session
 from watch.core.errors import ServiceError
-from watch.core.forms import show_refusal
+from watch.core.forms import PlainForm, show_refusal
+from watch.mail import preferences as mail_preferences
+from watch.mail.forms import MailPreferencesForm
+from watch.mail.forms import preferences_form as mail_preferences_form
 from watch.push import preferences, service
 from watch.push.forms import preferences_form
-from watch.core.forms import PlainForm
 
 bp = Blueprint("push", __name__, url_prefix="/account/notifications")
+mail_bp = Blueprint("mail", __name__, url_prefix="/mail")
 
 
 def _areas(session):
-    from watch.areas.models import Area, AreaRole
-    from watch.areas.service import user_area_roles
-
     roles = user_area_roles(session, current_user)
     areas = sorted((session.get(Area, a) for a in roles), key=lambda a: a.name.casefold())
     return areas, {a for a, r in roles.items() if r == AreaRole.police}
@@ -55,8 +62,6 @@ def render_notifications_page(*, form=None, areas=None, police_areas=None, mail_
 
     The e-mail form posts to its own endpoint, which renders this page with its errors (`mail_form`).
     """
-    from watch.mail.views import preferences_form as mail_preferences_form
-
     session = get_session()
     if form is None:
         areas, police_areas = _areas(session)
@@ -67,7 +72,7 @@ def render_notifications_page(*, form=None, areas=None, police_areas=None, mail_
     return render_template(
         "push/devices.html", form=form, areas=areas, police_areas=police_areas, remove_form=PlainForm(),
         devices=service.devices(session, current_user),
-        mail_form=mail_form or mail_preferences_form(current_user),
+        mail_form=mail_form or mail_preferences_form(session, current_user),
         key_url=url_for("push_api.key"), subscriptions_url=url_for("push_api.subscribe"),
     )
 
@@ -93,3 +98,37 @@ def receipt_for(alert_id):
     except ServiceError:
         return None
     return service.alert_receipt(session, alert_id)
+
+
+@mail_bp.route("/preferences", methods=["GET", "POST"], endpoint="preferences")
+@login_required
+def mail_choices():
+    """E-mail choices: alert outcomes, daily or weekly summary. Shown on the one notifications page."""
+    back = url_for("push.devices", _anchor="mail-preferences")
+    if request.method == "GET":
+        return redirect(back)
+    form = MailPreferencesForm()
+    if form.validate_on_submit():
+        try:
+            mail_preferences.save_preferences(get_session(), current_user, outcomes=form.outcomes.data, digest=form.digest.data)
+        except ServiceError as exc:
+            show_refusal(form, exc)
+        else:
+            flash(_("Your e-mail choices are saved."), "success")
+            return redirect(back)
+    return render_notifications_page(mail_form=form), 422
+
+
+@mail_bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str):
+    """Stop the summary from the link in it: GET shows the button (mail scanners follow links), POST stops it."""
+    session = get_session()
+    try:
+        user = mail_preferences.user_for_unsubscribe(token, lambda user_id: session.get(User, user_id))
+    except ServiceError as exc:
+        return render_template("mail/unsubscribe.html", error=exc.message, form=None), exc.status
+    form = PlainForm()
+    if request.method == "POST" and form.validate_on_submit():
+        mail_preferences.unsubscribe(session, user)
+        return render_template("mail/unsubscribe.html", error=None, done=True, form=None, email=user.email)
+    return render_template("mail/unsubscribe.html", error=None, done=False, form=form, email=user.email)

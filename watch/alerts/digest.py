@@ -1,85 +1,27 @@
-"""E-mail preferences and the daily or weekly digest of a member's areas' alerts, with List-Unsubscribe."""
+"""The daily or weekly e-mail digest of a member's areas' alerts, with List-Unsubscribe (the member's choice: watch.mail.preferences)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlmodel import Session, select
 
 from watch import mail
 from watch.accounts.models import User
+from watch.alerts.models import CATEGORY_LABELS, Alert, AlertArea
+from watch.areas.models import Area
+from watch.areas.service import user_area_ids
 from watch.core.db import engine
 from watch.core.time import utcnow
-from watch.core.errors import ServiceError
-from watch.mail.models import DIGEST_CHOICES, MailPreference
+from watch.mail.models import MailPreference
+from watch.mail.preferences import unsubscribe_url
 
 PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
-UNSUBSCRIBE_SALT = "watch.mail.unsubscribe"
 MAX_LISTED = 50
 
 
-def preferences(session: Session, user) -> MailPreference:
-    """The user's e-mail choices (defaults when never saved; not added to the session)."""
-    return session.get(MailPreference, user.id) or MailPreference(user_id=user.id)
-
-
-def save_preferences(session: Session, user, *, outcomes: bool, digest: str) -> MailPreference:
-    """Store the user's e-mail choices. Commits."""
-    if digest not in DIGEST_CHOICES:
-        raise ServiceError("digest_invalid", _l("Choose no summary, a daily or a weekly one."), 422, field="digest")
-    pref = preferences(session, user)
-    if pref.digest != digest:
-        pref.last_digest_at = utcnow()  # the first summary covers the time from now
-    pref.outcomes, pref.digest = bool(outcomes), digest
-    session.add(pref)
-    session.commit()
-    return pref
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
-
-
-def unsubscribe_url(user) -> str:
-    """The List-Unsubscribe link of a user's digest (signed; no login needed)."""
-    return mail.public_url("mail.unsubscribe", token=_serializer().dumps({"u": user.id}))
-
-
-def user_for_unsubscribe(session: Session, token: str) -> User:
-    """The user an unsubscribe link names, or a ServiceError."""
-    try:
-        data = _serializer().loads(token or "")
-    except BadSignature:
-        data = None
-    user = session.get(User, data["u"]) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
-    if user is None:
-        raise ServiceError("link_invalid", _l("The link is not valid. Change your e-mail choices under your notifications."), 400)
-    return user
-
-
-def unsubscribe(session: Session, token: str) -> User:
-    """Stop the digest for the user the link names. Commits."""
-    user = user_for_unsubscribe(session, token)
-    pref = preferences(session, user)
-    pref.digest = "off"
-    session.add(pref)
-    session.commit()
-    return user
-
-
-def wants_outcomes(session: Session, user) -> bool:
-    """Whether the user wants their alert's outcome by e-mail."""
-    return preferences(session, user).outcomes
-
-
 def _alerts_for(session: Session, user, since: datetime):
-    from watch.alerts.models import Alert, AlertArea
-    from watch.areas.models import Area
-    from watch.areas.service import user_area_ids
-
     area_ids = user_area_ids(session, user)
     if not area_ids:
         return []
@@ -92,8 +34,6 @@ def _alerts_for(session: Session, user, since: datetime):
 
 def send_digests(app: Flask, *, now: datetime | None = None) -> int:
     """Queue the digests that are due (confirmed addresses only); the periodic task. Returns how many."""
-    from watch.alerts.models import CATEGORY_LABELS
-
     now = now or utcnow()
     sent = 0
     with Session(engine(app), expire_on_commit=False) as session:

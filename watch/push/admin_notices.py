@@ -9,14 +9,15 @@ from datetime import datetime, timedelta
 
 from flask import Flask
 from flask_babel import gettext as _
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from watch import mail
 from watch.accounts.models import User
 from watch.core.db import engine
 from watch.core.time import utcnow
-from watch.mail.models import FAILED, OutboxMessage
+from watch.mail import failures
+from watch.push.models import FAILED, Delivery
 
 KIND = "admin_notice"
 PUSH_CONFIG_STATUSES = (400, 401, 403)
@@ -24,12 +25,9 @@ PUSH_CONFIG_STATUSES = (400, 401, 403)
 
 def _push_config_failures(session: Session, since: datetime) -> list[tuple[int, str, int]]:
     """(HTTP status, reason, count) of deliveries push services refused as badly configured since `since`."""
-    from watch.push.models import FAILED as PUSH_FAILED
-    from watch.push.models import Delivery
-
     rows = session.exec(
         select(Delivery.last_status, Delivery.reason, func.count())
-        .where(Delivery.status == PUSH_FAILED, Delivery.last_status.in_(PUSH_CONFIG_STATUSES), Delivery.next_attempt_at > since)
+        .where(Delivery.status == FAILED, Delivery.last_status.in_(PUSH_CONFIG_STATUSES), Delivery.next_attempt_at > since)
         .group_by(Delivery.last_status, Delivery.reason).order_by(func.count().desc()).limit(10)
     ).all()
     return [(s, r or "", n) for s, r, n in rows]
@@ -40,14 +38,11 @@ def send_admin_notices(app: Flask, *, now: datetime | None = None) -> int:
     now = now or utcnow()
     quiet = timedelta(minutes=app.config["MAIL_ADMIN_NOTICE_MINUTES"])
     with Session(engine(app), expire_on_commit=False) as session:
-        last = session.exec(select(func.max(OutboxMessage.created_at)).where(OutboxMessage.kind == KIND)).one()
+        last = failures.last_queued_at(session, KIND)
         if last is not None and now - last < quiet:
             return 0
         since = last or now - timedelta(days=1)
-        failed = session.exec(
-            select(OutboxMessage).where(OutboxMessage.status == FAILED, OutboxMessage.admins_notified_at.is_(None),
-                                        OutboxMessage.kind != KIND).order_by(OutboxMessage.id)
-        ).all()
+        failed = failures.unreported(session, except_kind=KIND)
         push = _push_config_failures(session, since)
         if not failed and not push:
             return 0
@@ -72,6 +67,6 @@ def send_admin_notices(app: Flask, *, now: datetime | None = None) -> int:
         if not admins:
             return 0
         if failed:
-            session.exec(update(OutboxMessage).where(OutboxMessage.id.in_([m.id for m in failed])).values(admins_notified_at=now))
+            failures.mark_reported(session, failed, now)
         session.commit()
         return len(admins)

@@ -5,13 +5,12 @@ from flask_babel import gettext as _
 
 from watch import mail
 from watch.accounts.models import User
-from watch.mail.digest import wants_outcomes
+from watch.alerts.models import CATEGORY_LABELS, OUTCOME_LABELS
+from watch.mail.preferences import wants_outcomes
 
 
 def on_alert_closed(alert, *, session, closed_by, **_kw) -> None:
     """Tell the poster how their alert ended, when police (or an admin) closed it; same transaction."""
-    from watch.alerts.models import CATEGORY_LABELS, OUTCOME_LABELS
-
     if not (getattr(closed_by, "is_police", False) or getattr(closed_by, "is_admin", False)):
         return
     poster = session.get(User, alert.author_id) if alert.author_id else None
