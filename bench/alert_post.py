@@ -11,9 +11,10 @@ With the job, members wait for a worker to wake (NOTIFY on PostgreSQL; up to PUS
 on SQLite), send the police batch and expand the job; the last column is that expansion alone (one idle
 worker in this process), from the POST's answer until the job is done.
 
-SQLite always (a temporary file); PostgreSQL too with --database-url (its tables are dropped and created).
+SQLite always (a temporary file); PostgreSQL too with --database-url, in a schema of its own that is dropped
+at the end (--smoke: two small areas, a few POSTs, and PostgreSQL too when it answers at benchkit.PG_URL).
 
-    .venv/bin/python bench/alert_post.py [--database-url postgresql+psycopg://...] [--sizes 50,100,...] [--repeats 20]
+    .venv/bin/python bench/alert_post.py [--database-url postgresql+psycopg://...] [--sizes 50,100,...] [--repeats 20] [--smoke]
 """
 from __future__ import annotations
 
@@ -24,14 +25,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchkit import PG_URL, count, counts, non_negative, own_schema, parse, postgres_reachable
 from push_fanout import p95, polygon, populate, post_alert  # bench/ is this script's directory, so on sys.path
 
 from sqlalchemy import delete, select, text, update  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
+from tests.login import log_in  # noqa: E402
 from watch import create_app  # noqa: E402
 from watch.core import db as wdb  # noqa: E402
-from watch.accounts import sessions  # noqa: E402
 
 SIZES = (50, 100, 200, 300, 500, 1000, 2000, 5000, 10000)
 
@@ -80,8 +82,9 @@ def setup(app, sizes) -> tuple[object, dict[int, tuple[float, float]]]:
             where[size] = ((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
         if session.get_bind().dialect.name == "postgresql":
             # Planner statistics, as autovacuum keeps them: without, a 50-device area's INSERT ... SELECT
-            # reads every device in town (a hash join planned for 2,800 rows of 19,000).
-            session.execute(text("ANALYZE"))
+            # reads every device in town (a hash join planned for 2,800 rows of 19,000). This schema's
+            # tables only (search_path), not every schema in the database.
+            session.execute(text("ANALYZE " + ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)))
             session.commit()
         poster_id = poster.id
     return poster_id, where
@@ -97,9 +100,7 @@ def measure(app, sizes, repeats: int) -> dict[int, dict[str, list[float]]]:
     client = app.test_client()
     results = {}
     with app.app_context():
-        session = wdb.get_session()
-        with client.session_transaction() as sess:
-            sess["_user_id"], sess["_fresh"] = sessions.start(session, session.get(User, poster_id)), True
+        log_in(client, wdb.get_session().get(User, poster_id))
         worker = Worker(app, name="bench")
 
         def post(size: int, inline: bool) -> float:
@@ -170,32 +171,34 @@ def run(url: str, opts) -> None:
         "ALERTS_RATE_PER_USER": 10**6, "ALERTS_RATE_PER_AREA": 10**6, "RATELIMIT_ENABLED": False,
     })
     engine = wdb.engine(app)
-    postgres = url.startswith("postgresql")
-    if postgres:
-        SQLModel.metadata.drop_all(engine)
     SQLModel.metadata.create_all(engine)
     try:
         start_load = os.getloadavg()[0]
         results = measure(app, opts.sizes, opts.repeats)
-        report("PostgreSQL" if postgres else "SQLite", results, (start_load, os.getloadavg()[0]), opts.margin / 1000)
+        report("PostgreSQL" if url.startswith("postgresql") else "SQLite", results, (start_load, os.getloadavg()[0]),
+               opts.margin / 1000)
     finally:
-        if postgres:
-            SQLModel.metadata.drop_all(engine)
         engine.dispose()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default=None, help="also measure on this PostgreSQL database")
-    parser.add_argument("--sizes", type=lambda s: tuple(int(x) for x in s.split(",")), default=SIZES)
-    parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--margin", type=float, default=1.0,
+    parser.add_argument("--database-url", default=None, help="also measure on this PostgreSQL database (a schema of its own)")
+    # 3 devices at least: the police contact, the contact representative and one member.
+    parser.add_argument("--sizes", type=counts(3), default=SIZES, help="devices per area, comma-separated")
+    parser.add_argument("--repeats", type=count, default=20)
+    parser.add_argument("--margin", type=non_negative, default=1.0,
                         help="ms: inline within this of the job counts as no dearer (its members get theirs at once)")
-    opts = parser.parse_args()
+    opts = parse(parser, {"sizes": (10, 40), "repeats": 3})
+    if opts.smoke and not opts.database_url:
+        opts.database_url = PG_URL if postgres_reachable() else None
+        if not opts.database_url:
+            print(f"PostgreSQL: not reachable at {PG_URL}; skipped")
     with tempfile.TemporaryDirectory(prefix="alert-post-sqlite-") as tmp:
         run(f"sqlite:///{tmp}/bench.db", opts)
     if opts.database_url:
-        run(opts.database_url, opts)
+        with own_schema(opts.database_url, "alertpost") as url:
+            run(url, opts)
 
 
 if __name__ == "__main__":

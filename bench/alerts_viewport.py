@@ -8,31 +8,30 @@ SQLite and on PostgreSQL (a schema of its own, dropped at the end):
 first with the indexes the models declare, then with those indexes dropped, and
 prints p50/p95, the ratio, and how many full (generation 2) garbage collections
 ran during the timed requests.
-Run from the project root: .venv/bin/python bench/alerts_viewport.py [--alerts 1000000]
+Run from the project root: .venv/bin/python bench/alerts_viewport.py [--alerts 1000000] [--smoke]
+(--smoke: a few thousand alerts and viewports; PostgreSQL only when it answers).
 """
 from __future__ import annotations
 
 import argparse
 import gc
 import io
-import os
 import random
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from benchkit import PG_URL, count, own_schema, parse, postgres_reachable  # noqa: E402  (bench/, this script's folder)
+from sqlalchemy import text  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from tests.login import log_in  # noqa: E402
 REGION = (15.5, 58.5, 18.5, 59.5)  # Södermanland and around: ~175 x 110 km
 GRID = (80, 25)  # 2,000 areas
 VIEW = (0.08, 0.04)  # ~4.6 x 4.4 km: about 1,000 alerts at 1M over the region
@@ -151,7 +150,6 @@ KINDS = ("query", "endpoint", "frozen")
 
 def measure(app, who: str, queries: int, kind: str) -> tuple[float, float, float, int]:
     """(p50 ms, p95 ms, mean rows, full GCs) of the query or the endpoint over random viewports."""
-    from watch.accounts import sessions
     from watch.accounts.models import User
     from watch.alerts.query import list_alerts
     from watch.core.db import session_scope
@@ -169,8 +167,7 @@ def measure(app, who: str, queries: int, kind: str) -> tuple[float, float, float
     with app.app_context(), session_scope(app) as session:
         user = session.get(User, 1 if who == "admin" else 2)
         client = app.test_client()
-        with client.session_transaction() as cookie:
-            cookie["_user_id"], cookie["_fresh"] = sessions.start(session, user), True
+        log_in(client, user)
         for q, bbox in enumerate(viewports(who, queries + 5)):
             if q == 5:  # after the warm-up
                 gc.callbacks.append(count_gc)
@@ -232,34 +229,24 @@ def run(label: str, url: str, n: int, queries: int) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--alerts", type=int, default=1_000_000)
-    parser.add_argument("--queries", type=int, default=60)
-    parser.add_argument("--pg-url", default=os.environ.get("WATCH_BENCH_PG_URL", PG_URL))
+    parser.add_argument("--alerts", type=count, default=1_000_000)
+    parser.add_argument("--queries", type=count, default=60)
+    parser.add_argument("--pg-url", default=PG_URL)
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
-    args = parser.parse_args()
+    args = parse(parser, {"alerts": 3000, "queries": 3})
     global VIEW
-    scale = (1_000_000 / max(args.alerts, 1)) ** 0.5  # keep ~1,000 alerts per viewport at any size
+    scale = (1_000_000 / args.alerts) ** 0.5  # keep ~1,000 alerts per viewport at any size
     VIEW = (VIEW[0] * scale, VIEW[1] * scale)
-    out = []
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
-            out += run("SQLite", f"sqlite:///{tmp}/bench.db", args.alerts, args.queries)
-            print("\n".join(out), flush=True)
+            print("\n".join(run("SQLite", f"sqlite:///{tmp}/bench.db", args.alerts, args.queries)), flush=True)
+    if args.smoke and not args.skip_pg and not postgres_reachable(args.pg_url):
+        print(f"PostgreSQL: not reachable at {args.pg_url}; skipped")
+        args.skip_pg = True
     if not args.skip_pg:
-        schema = f"bench_alerts_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(args.pg_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            sep = "&" if "?" in args.pg_url else "?"
-            lines = run("PostgreSQL", f"{args.pg_url}{sep}options={quote(f'-csearch_path={schema}')}", args.alerts, args.queries)
-            print("\n".join(lines), flush=True)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
-
+        with own_schema(args.pg_url, "bench_alerts") as url:
+            print("\n".join(run("PostgreSQL", url, args.alerts, args.queries)), flush=True)
 
 if __name__ == "__main__":
     main()

@@ -1,6 +1,6 @@
 """Benchmark: which active areas contain a point, with 20,000 areas.
 
-Run: .venv/bin/python bench/areas_lookup.py [--areas 20000] [--points 20000]
+Run: .venv/bin/python bench/areas_lookup.py [--areas 20000] [--points 20000] [--smoke]
 
 Measures, in one process and on the same synthetic data:
 - the pure spatial index path (watch.areas.spatial.AreaIndex.containing: STRtree + prepared polygons),
@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
+from benchkit import count, parse  # noqa: E402  (bench/, this script's folder)
 import shapely  # noqa: E402
 
 from watch.areas.spatial import AreaIndex  # noqa: E402
@@ -120,7 +121,7 @@ def session_level(rows, pts) -> None:
     with app.app_context():
         t0 = time.perf_counter()
         spatial.get_index()
-        print(f"index build from the database (20k rows read + parsed): {(time.perf_counter() - t0) * 1000:,.0f} ms")
+        print(f"index build from the database ({len(rows):,} rows read + parsed): {(time.perf_counter() - t0) * 1000:,.0f} ms")
         session = db.get_session()
         sample = pts[:5000]
         times, _ = timed(lambda lon, lat: service.areas_containing(session, lon, lat), sample)
@@ -135,11 +136,11 @@ def session_level(rows, pts) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--areas", type=int, default=20_000)
-    parser.add_argument("--points", type=int, default=20_000)
+    parser.add_argument("--areas", type=count, default=20_000)
+    parser.add_argument("--points", type=count, default=20_000)
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--no-session", action="store_true", help="skip the session-level run")
-    args = parser.parse_args()
+    args = parse(parser, {"areas": 500, "points": 1000})
     rng = random.Random(args.seed)
 
     rows = synthetic_areas(args.areas, rng)

@@ -11,7 +11,7 @@ same run and on the same data:
 - export: GET /est/<m>/export/<year>/reports.csv, streamed, against a naive export
   (every report as an ORM object, its organisation per row, the CSV built in memory);
   and the peak RSS of a fresh process exporting all 50,000 rows each way.
-Run from the project root: .venv/bin/python bench/est_picture.py [--reports 50000] [--pg]
+Run from the project root: .venv/bin/python bench/est_picture.py [--reports 50000] [--pg] [--smoke]
 """
 from __future__ import annotations
 
@@ -20,14 +20,12 @@ import csv
 import gc
 import io
 import json
-import os
 import random
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
@@ -35,10 +33,13 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from benchkit import PG_URL, count, own_schema, parse, postgres_reachable  # noqa: E402  (bench/, this script's folder)
+from sqlalchemy import insert, text  # noqa: E402
 from sqlmodel import Session, SQLModel, select  # noqa: E402
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from tests.login import log_in  # noqa: E402
+from watch.accounts.models import User  # noqa: E402
+
 MUNI = "Benchköping"
 REGION = (16.8, 58.6, 17.3, 58.9)
 GRID = (40, 25)  # 1,000 districts; watch areas are the same cells shifted half a cell
@@ -242,12 +243,8 @@ def run(url: str, label: str, n_reports: int, runs: int) -> None:
     rnd = random.Random(5)
     all_weeks = [weeks.shift(2024, 1, i) for i in range(0, 150)]
     client = app.test_client()
-    with client.session_transaction() as sess:
-        from watch.accounts.models import User
-
-        with app.app_context():
-            with Session(engine(app)) as s:
-                sess["_user_id"] = s.get(User, ids["coord_id"]).get_id()
+    with app.app_context(), Session(engine(app)) as s:
+        log_in(client, s.get(User, ids["coord_id"]))
     gc.collect()
     gc.freeze()
     page, fast, naive = [], [], []
@@ -275,8 +272,6 @@ def run(url: str, label: str, n_reports: int, runs: int) -> None:
     print(f"[{label}] picture (compute only)               {fmt(fast)}")
     print(f"[{label}] naive picture (per-row ORM)          {fmt(naive)}   ×{pct(naive, 50) / pct(fast, 50):.0f} slower (p50)")
     freeze, naive_freeze = [], []
-    from watch.accounts.models import User
-
     with app.app_context():
         with Session(engine(app)) as s:
             coord = s.get(User, ids["coord_id"])
@@ -322,30 +317,25 @@ def run(url: str, label: str, n_reports: int, runs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--reports", type=int, default=50_000)
-    parser.add_argument("--runs", type=int, default=40)
-    parser.add_argument("--pg", action="store_true", help="also on PostgreSQL (a schema of its own)")
+    parser.add_argument("--reports", type=count, default=50_000)
+    parser.add_argument("--runs", type=count, default=40)
+    parser.add_argument("--pg", action="store_true", help="also on PostgreSQL (a schema of its own; with --smoke when it answers)")
     parser.add_argument("--child")
     parser.add_argument("--url")
     parser.add_argument("--instance")
-    args = parser.parse_args()
+    args = parse(parser, {"reports": 500, "runs": 3})
     if args.child:
         export_child(args.url, args.instance, args.child)
         return
     tmp = tempfile.mkdtemp(prefix="est-bench-db-")
     run(f"sqlite:///{tmp}/est.db", "SQLite", args.reports, args.runs)
+    if args.smoke and not args.pg:
+        args.pg = postgres_reachable()
+        if not args.pg:
+            print(f"PostgreSQL: not reachable at {PG_URL}; skipped")
     if args.pg:
-        schema = f"estbench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            run(f"{PG_URL}?options={quote(f'-csearch_path={schema}')}", "PostgreSQL", args.reports, args.runs)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
-
+        with own_schema(PG_URL, "estbench") as url:
+            run(url, "PostgreSQL", args.reports, args.runs)
 
 if __name__ == "__main__":
     main()

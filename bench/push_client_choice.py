@@ -8,7 +8,7 @@ wall time and the client process's CPU per request for:
 - aiohttp's client (HTTP/1.1, one connection per request in flight),
 - httpx with h2 (HTTP/2, one connection carrying every stream),
 
-    .venv/bin/python bench/push_client_choice.py [--requests 3000] [--inflight 64] [--delay 0.05]
+    .venv/bin/python bench/push_client_choice.py [--requests 3000] [--inflight 64] [--delay 0.05] [--smoke]
 
 Needs trustme, and hypercorn + h2 for the HTTP/2 row (test-only; not runtime dependencies).
 """
@@ -22,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from benchkit import count, non_negative, parse  # bench/, this script's folder
 
 BODY = os.urandom(230)
 HEADERS = {"TTL": "3600", "Urgency": "high", "Topic": "alert-1", "Content-Encoding": "aes128gcm",
@@ -118,13 +120,13 @@ def measure(label: str, make, n: int, inflight: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--inflight", type=int, default=64)
-    parser.add_argument("--delay", type=float, default=0.05)
-    parser.add_argument("--h2-requests", type=int, default=600, help="fewer: ~4 ms CPU each")
+    parser.add_argument("--requests", type=count, default=3000)
+    parser.add_argument("--inflight", type=count, default=64)
+    parser.add_argument("--delay", type=non_negative, default=0.05)
+    parser.add_argument("--h2-requests", type=count, default=600, help="fewer: ~4 ms CPU each")
     parser.add_argument("--serve")
     parser.add_argument("--certdir")
-    opts = parser.parse_args()
+    opts = parse(parser, {"requests": 100, "inflight": 16, "h2_requests": 50})
     if opts.serve:
         serve(opts.serve, opts.certdir, opts.delay)
         return

@@ -2,7 +2,7 @@
 
 Prints encryption-only throughput, PushSender.send_many throughput and a naive
 sequential pywebpush.webpush() baseline over the same subscriptions.
-Run from the project root: .venv/bin/python bench/push_crypto.py [--messages 2000]
+Run from the project root: .venv/bin/python bench/push_crypto.py [--messages 2000] [--smoke]
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchkit import count, parse  # noqa: E402  (bench/, this script's folder)
 from watch.push.webpush.ece import encrypt_payload  # noqa: E402
 from watch.push.webpush.message import PushMessage  # noqa: E402
 from watch.push.webpush.sender import PushSender  # noqa: E402
@@ -87,10 +88,10 @@ def bench_pywebpush(origin: str, subs: list[dict[str, Any]], pem: bytes) -> floa
 def main() -> None:
     """Start the service in its own process and print the three figures."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--messages", type=int, default=2000)
-    parser.add_argument("--baseline", type=int, default=500, help="messages for the pywebpush loop")
-    parser.add_argument("--per-host", type=int, default=8)
-    opts = parser.parse_args()
+    parser.add_argument("--messages", type=count, default=2000)
+    parser.add_argument("--baseline", type=count, default=500, help="messages for the pywebpush loop")
+    parser.add_argument("--per-host", type=count, default=8)
+    opts = parse(parser, {"messages": 100, "baseline": 20})
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "tests" / "pushservice.py"), "--port", "0"],
         stdout=subprocess.PIPE, text=True,

@@ -12,9 +12,11 @@ prints in one run the time until every push is accepted, the time from the POST'
 until the police contact's push is accepted, messages/s, the worker's CPU per message, and
 the sequential pywebpush.webpush() loop over a sample at the same round trip (extrapolated).
 
-    .venv/bin/python bench/push_fanout.py [--devices 10000] [--database-url postgresql+psycopg://...]
+    .venv/bin/python bench/push_fanout.py [--devices 10000] [--database-url postgresql+psycopg://...] [--smoke]
     .venv/bin/python bench/push_fanout.py --realistic [--rtt 0.05] [--per-host N] [--batch N] [--workers N]
-                                                     [--decrypt-every N] [--database-url ...]
+                                                     [--decrypt-every N] [--database-url ...] [--smoke]
+
+On PostgreSQL (--database-url) it works in a schema of its own, dropped at the end.
 """
 from __future__ import annotations
 
@@ -31,12 +33,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchkit import at_least, count, non_negative, own_schema, parse  # noqa: E402  (bench/, this script's folder)
 from sqlalchemy import delete, insert, select  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
+from tests.login import log_in  # noqa: E402
 from tests.push.procs import ServiceProcess  # noqa: E402
 from watch import create_app  # noqa: E402
-from watch.accounts import sessions  # noqa: E402
 from watch.core import db as wdb  # noqa: E402
 
 BOX = (17.000, 58.750, 17.010, 58.755)
@@ -92,22 +95,22 @@ def p95(values: list[float]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--devices", type=int, default=10_000)
-    parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--naive-sample", type=int, default=500)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--devices", type=count, default=10_000)
+    parser.add_argument("--repeats", type=count, default=20)
+    parser.add_argument("--naive-sample", type=count, default=500)
+    parser.add_argument("--database-url", default=None, help="PostgreSQL instead of SQLite (a schema of its own)")
     parser.add_argument("--realistic", action="store_true", help="three TLS push services answering after --rtt")
-    parser.add_argument("--rtt", type=float, default=0.05)
-    parser.add_argument("--per-host", type=int, default=None,
+    parser.add_argument("--rtt", type=non_negative, default=0.05)
+    parser.add_argument("--per-host", type=count, default=None,
                         help="requests in flight per push service (realistic; default: PUSH_PER_HOST_CONCURRENCY)")
-    parser.add_argument("--batch", type=int, default=None, help="PUSH_BATCH_SIZE (realistic; default: the setting's)")
-    parser.add_argument("--decrypt-every", type=int, default=1,
+    parser.add_argument("--batch", type=count, default=None, help="PUSH_BATCH_SIZE (realistic; default: the setting's)")
+    parser.add_argument("--decrypt-every", type=count, default=1,
                         help="realistic: the push services decrypt every n-th body only (they stand in for other "
                              "machines; 1 = every body, as in the tests)")
-    parser.add_argument("--workers", type=int, default=0,
+    parser.add_argument("--workers", type=at_least(0), default=0,
                         help="realistic: this many `python -m watch.push` worker processes instead of one worker in "
                              "this process (as production runs them; use a PostgreSQL --database-url)")
-    opts = parser.parse_args()
+    opts = parse(parser, {"devices": 200, "repeats": 3, "naive_sample": 20})
     import runpy
 
     defaults = runpy.run_path(str(ROOT / "config" / "default.py"))  # the settings production starts from
@@ -117,9 +120,18 @@ def main() -> None:
         realistic(opts)
         return
 
+    if opts.database_url:
+        with own_schema(opts.database_url, "pushfanout") as url:
+            plain(opts, url)
+    else:
+        plain(opts, None)
+
+
+def plain(opts, url: str | None) -> None:
+    """One alert to opts.devices devices on one plain-HTTP push service on loopback, with the baselines."""
     svc = ServiceProcess()
     tmp = Path(tempfile.mkdtemp(prefix="push-bench-"))
-    url = opts.database_url or f"sqlite:///{tmp / 'bench.db'}"
+    url = url or f"sqlite:///{tmp / 'bench.db'}"
     app = create_app({
         "ENV": "testing", "DATABASE_URL": url, "SECRET_KEY": "bench-secret-key-that-is-long-enough",
         "INSTANCE_PATH": str(tmp / "instance"), "WTF_CSRF_ENABLED": False, "PUSH_WORKER_INPROCESS": False,
@@ -128,15 +140,12 @@ def main() -> None:
         "PUSH_BATCH_SIZE": 1000,
     })
     engine = wdb.engine(app)
-    if url.startswith("postgresql"):
-        SQLModel.metadata.drop_all(engine)
     SQLModel.metadata.create_all(engine)
     try:
         run(app, svc, opts)
     finally:
         svc.stop()
-        if url.startswith("postgresql"):
-            SQLModel.metadata.drop_all(engine)
+        engine.dispose()
 
 
 def run(app, svc, opts) -> None:
@@ -165,8 +174,7 @@ def run(app, svc, opts) -> None:
         print(f"setup: {n + 100} devices subscribed in {time.perf_counter() - t0:.1f} s")
 
         client = app.test_client()
-        with client.session_transaction() as sess:
-            sess["_user_id"], sess["_fresh"] = sessions.start(session, poster), True
+        log_in(client, poster)
 
         def post(where) -> float:
             return post_alert(client, (where[0] + where[2]) / 2, (where[1] + where[3]) / 2)
@@ -280,11 +288,20 @@ SHARES = (("FCM-like", 0.45), ("Apple-like", 0.45), ("Mozilla-like", 0.10))
 
 def realistic(opts) -> None:
     """Three TLS push services answering after opts.rtt; one alert to opts.devices phones and a police contact."""
+    if opts.database_url:
+        with own_schema(opts.database_url, "pushfanout") as url:
+            realistic_on(opts, url)
+    else:
+        realistic_on(opts, None)
+
+
+def realistic_on(opts, url: str | None) -> None:
+    """realistic() on the database at `url` (None: a new SQLite file)."""
     services = [ServiceProcess(tls=True, delay=opts.rtt, decrypt_every=opts.decrypt_every) for _ in SHARES]
     tmp = Path(tempfile.mkdtemp(prefix="push-bench-"))
     bundle = tmp / "test-cas.pem"
     bundle.write_bytes(b"".join(Path(s.ca_file).read_bytes() for s in services))
-    url = opts.database_url or f"sqlite:///{tmp / 'bench.db'}"
+    url = url or f"sqlite:///{tmp / 'bench.db'}"
     app = create_app({
         "ENV": "testing", "DATABASE_URL": url, "SECRET_KEY": "bench-secret-key-that-is-long-enough",
         "INSTANCE_PATH": str(tmp / "instance"), "WTF_CSRF_ENABLED": False, "PUSH_WORKER_INPROCESS": False,
@@ -295,16 +312,13 @@ def realistic(opts) -> None:
         "PUSH_CONNECTIONS": opts.per_host * len(services),
     })
     engine = wdb.engine(app)
-    if url.startswith("postgresql"):
-        SQLModel.metadata.drop_all(engine)
     SQLModel.metadata.create_all(engine)
     try:
         run_realistic(app, services, bundle, opts, url=url, instance=tmp / "instance")
     finally:
         for svc in services:
             svc.stop()
-        if url.startswith("postgresql"):
-            SQLModel.metadata.drop_all(engine)
+        engine.dispose()
 
 
 def run_realistic(app, services, bundle: Path, opts, *, url: str, instance: Path) -> None:
@@ -362,8 +376,7 @@ def run_realistic(app, services, bundle: Path, opts, *, url: str, instance: Path
         session.commit()
 
         client = app.test_client()
-        with client.session_transaction() as sess:
-            sess["_user_id"], sess["_fresh"] = sessions.start(session, poster), True
+        log_in(client, poster)
         gc.collect()
         gc.freeze()
         pool = WorkerPool(app, opts, url=url, instance=instance, services=services, bundle=bundle)
