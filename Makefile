@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: run test install install-test translations bench clean
+.PHONY: run test install install-test translations bench bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,9 +36,16 @@ run: install
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Every benchmark in turn (the viewport one builds 1,000,000 alerts per database).
+# Every benchmark in turn at full size: many minutes (the viewport one builds 1,000,000 alerts per
+# database); the figures in docs/PERFORMANCE.md come from these. `make bench-smoke` checks they still run.
 bench: install-test
 	for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Every benchmark at its --smoke size, one after another (about a minute on two idle cores): fails at the
+# first that errors or does not print its figures; timings are never checked. PostgreSQL parts run when
+# PostgreSQL answers (bench/benchkit/__init__.py: PG_URL).
+bench-smoke: install-test
+	$(BIN)/python bench/benchkit/smoke.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
