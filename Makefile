@@ -41,7 +41,7 @@ test: install-test
 bench: install-test
 	for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
-# Every benchmark at its --smoke size, one after another (about a minute on two idle cores): fails at the
+# Every benchmark at its --smoke size, one after another (a minute or two in all): fails at the
 # first that errors or does not print its figures; timings are never checked. PostgreSQL parts run when
 # PostgreSQL answers (bench/benchkit/__init__.py: PG_URL).
 bench-smoke: install-test
