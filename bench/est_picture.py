@@ -83,6 +83,7 @@ def populate(app, n_reports: int, seed: int = 11) -> dict:
     from watch.accounts import service as accounts
     from watch.areas.models import Area, AreaKind, AreaStatus
     from watch.core.db import engine
+    from watch.core.time import local
     from watch.est.models import EstDistrict, EstPlace, EstReport, EstReportZone
     from watch.est.rules import categories, grid, weeks
     from watch.organisations.models import Organisation, OrganisationMembership
@@ -123,7 +124,7 @@ def populate(app, n_reports: int, seed: int = 11) -> dict:
                 lon, lat = hx + rnd.gauss(0, 0.004), hy + rnd.gauss(0, 0.002)
             else:
                 lon, lat = rnd.uniform(REGION[0], REGION[2]), rnd.uniform(REGION[1], REGION[3])
-            loc = weeks.local(when)
+            loc = local(when)
             cat, sub = rnd.choice(CATS)
             reports.append(dict(id=i, municipality=MUNI, organisation_id=rnd.choice(org_ids), reporter_id=coord_id,
                                 occurred_at=when, time_band=categories.time_band(loc.hour), week_key=weeks.key(*weeks.week_of(when)),
@@ -205,11 +206,11 @@ def export_child(url: str, instance: str, how: str) -> None:
     """In a fresh process: export every report (three years) and print the peak RSS."""
     from datetime import datetime as dt
 
+    from watch.core.time import TZ
     from watch.est.picture import exports
-    from watch.est.rules import weeks
 
     app = build_app(url, instance)
-    start, end = dt(2000, 1, 1, tzinfo=weeks.TZ), dt(2100, 1, 1, tzinfo=weeks.TZ)
+    start, end = dt(2000, 1, 1, tzinfo=TZ), dt(2100, 1, 1, tzinfo=TZ)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
     with app.app_context():
@@ -228,6 +229,7 @@ def export_child(url: str, instance: str, how: str) -> None:
 
 
 def run(url: str, label: str, n_reports: int, runs: int) -> None:
+    from watch.core.time import TZ
     from watch.est.picture import compute, snapshots
     from watch.est.rules import weeks
 
@@ -297,7 +299,7 @@ def run(url: str, label: str, n_reports: int, runs: int) -> None:
     with app.app_context():
         from datetime import datetime as dt
 
-        start, end = dt(2025, 1, 1, tzinfo=weeks.TZ), dt(2026, 1, 1, tzinfo=weeks.TZ)
+        start, end = dt(2025, 1, 1, tzinfo=TZ), dt(2026, 1, 1, tzinfo=TZ)
         with Session(engine(app)) as s:
             for _ in range(3):
                 s.expunge_all()

@@ -47,10 +47,10 @@ def est_world(db, make_user):
 
 
 def _weeks():
-    from watch.core.time import utcnow
+    from watch.core.time import local, utcnow
     from watch.est.rules import weeks
 
-    now = weeks.local(utcnow())
+    now = local(utcnow())
     this = weeks.week_of(utcnow())
     last = weeks.shift(*this, -1)
     wednesday = weeks.monday(*last) + timedelta(days=2)

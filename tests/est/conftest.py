@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from watch.core.time import utcnow
+from watch.core.time import TZ, utcnow
 from watch.est.models import EstDistrict, EstPlace
 from watch.est.reports import service
 from watch.est.rules import weeks
@@ -61,7 +61,7 @@ class Est:
 def last_week_time(hour=21) -> datetime:
     """Wednesday of last week, local time."""
     y, w = weeks.shift(*weeks.week_of(utcnow()), -1)
-    return datetime.combine(weeks.monday(y, w) + timedelta(days=2), datetime.min.time().replace(hour=hour), weeks.TZ)
+    return datetime.combine(weeks.monday(y, w) + timedelta(days=2), datetime.min.time().replace(hour=hour), TZ)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from watch.crisis import distance
 from watch.crisis.models import ACTIVATED, BUILDING_TYPES, DEACTIVATED, OFFERS, CrisisPoint, CrisisPointEvent
 from watch.core.time import utcnow
 from watch.core.errors import Forbidden, NotFound, ServiceError
+from watch.est.places import check_point
 from watch.organisations import access as orgs
 from watch.organisations.models import COORDINATOR, Organisation
 
@@ -142,8 +143,6 @@ def _offers(values, name: str) -> str:
 
 def _checked(session: Session, municipality: str, data: PointIn) -> dict:
     """Every field checked; a dict of column values, or a ServiceError naming the field."""
-    from watch.walks.service import check_point
-
     values = {"name": _text(data.name, "name", True, _l("Give the point a name.")), "address": _text(data.address, "address"),
               "accessibility": _text(data.accessibility, "accessibility"), "staff_role": _text(data.staff_role, "staff_role")}
     if data.building_type not in BUILDING_TYPES:

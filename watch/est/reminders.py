@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from watch import mail
 from watch.accounts.models import User
 from watch.core.db import session_scope
-from watch.core.time import utcnow
+from watch.core.time import local, utcnow
 from watch.est.models import EstConfig
 from watch.est.rules import weeks
 from watch.organisations.models import COORDINATOR, REPORTER, Organisation, OrganisationMembership
@@ -57,7 +57,7 @@ def send_due(session: Session, *, hours: float, now: datetime | None = None) -> 
                 text, html = mail.compose(
                     greeting=_("Hello %(name)s,", name=user.display_name),
                     paragraphs=[_("Reports for week %(w)s in %(m)s close %(at)s. Report what you saw in public places before then.",
-                                  w=week[1], m=muni, at=weeks.local(cut).strftime("%Y-%m-%d %H:%M"))],
+                                  w=week[1], m=muni, at=local(cut).strftime("%Y-%m-%d %H:%M"))],
                     action=(_("New report"), link))
                 if mail.queue(session, to=user.email, to_name=user.display_name, user=user, kind="est_reminder",
                               subject=_("EST: week %(w)s closes soon", w=week[1]), text=text, html=html) is not None:

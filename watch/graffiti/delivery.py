@@ -16,8 +16,7 @@ from sqlmodel import Session, select
 
 from watch import mail
 from watch.core.db import session_scope
-from watch.core.time import utcnow
-from watch.core.time import TZ
+from watch.core.time import TZ, utcnow
 from watch.graffiti import outbound
 from watch.graffiti.models import OBJECT_TYPES, OWNER_TYPES, GraffitiDelivery, GraffitiReport, RoutingRule
 

@@ -14,10 +14,9 @@ from watch import mail
 from watch.accounts.models import User
 from watch.core.photos import prepare
 from watch.core.db import session_scope
-from watch.core.time import utcnow
+from watch.core.time import TZ, utcnow
 from watch.core.errors import NotFound, ServiceError
-from watch.est.reports.places import districts_containing
-from watch.core.time import TZ
+from watch.est.places import districts_containing
 from watch.graffiti import rules
 from watch.graffiti.models import CLOSED, NEXT, OBJECT_TYPES, STATUSES, GraffitiPhoto, GraffitiReport, GraffitiUpdate, RoutingRule
 from watch.graffiti.service import photo_dir, remove_files

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from watch.core.errors import Forbidden, ServiceError
-from watch.est.reports.places import districts_containing
+from watch.est.places import districts_containing
 from watch.mail import check_address
 from watch.organisations import access as orgs
 from watch.organisations.models import COORDINATOR, RANK, REPORTER, Organisation

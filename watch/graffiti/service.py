@@ -15,13 +15,12 @@ from sqlmodel import Session, select
 
 from watch import mail
 from watch.core.photos import prepare
-from watch.core.time import utcnow
+from watch.core.time import TZ, utcnow
 from watch.core.errors import ServiceError
+from watch.est.places import check_point
 from watch.est.reports import service as est
-from watch.core.time import TZ
 from watch.graffiti import delivery, rules, targets
 from watch.graffiti.models import CLOSED, OBJECT_TYPES, OWNER_TYPES, GraffitiPhoto, GraffitiReport
-from watch.walks.service import check_point
 
 DUPLICATE_METRES = 50
 DUPLICATE_DAYS = 14

@@ -16,15 +16,13 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.core.time import utcnow
+from watch.core import pii
+from watch.core.time import aware, utcnow
 from watch.core.errors import ServiceError
 from watch.est.reports import service as est
-from watch.est.reports.service import PII_MESSAGES
-from watch.est.rules import pii
 from watch.nightwalks.access import can_manage, get_shift_for
 from watch.nightwalks.models import EVENTS, NightShift, NightWalkGroup, ShiftDebrief, ShiftSignup, YoungBand
 from watch.nightwalks.service import MIN_PER_SUBGROUP, staffing
-from watch.core.time import aware
 
 MAX_COUNT = 50
 MAX_ADULTS = 50
@@ -62,7 +60,7 @@ def check_free_text(text: str, *, field: str, confirmed: bool, max_len: int) -> 
         raise _bad("personnummer", _l("The text contains a personal identity number. A debrief records counts and places, "
                                       "never persons: remove it. Nothing was saved."), field)
     if found.warnings and not confirmed:
-        message = " ".join(str(PII_MESSAGES[w]) for w in found.warnings) + " " + str(
+        message = " ".join(str(pii.MESSAGES[w]) for w in found.warnings) + " " + str(
             _l("A debrief never names a young person. Remove it, or confirm that it is not personal data."))
         raise _bad("personal_data_warning", message, field, warnings=found.warnings)
     return text

@@ -15,10 +15,9 @@ from sqlmodel import Session, select
 
 from watch import mail
 from watch.core.db import session_scope
-from watch.core.time import utcnow
+from watch.core.time import local, utcnow
 from watch.nightwalks.models import NightShift, NightWalkGroup, ShiftDebrief, ShiftSignup
 from watch.nightwalks.service import MIN_PER_SUBGROUP, staffing, walkers
-from watch.core.time import local
 
 
 def send_understaffed_warnings(session: Session, *, hours: float, now: datetime | None = None) -> int:

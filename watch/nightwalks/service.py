@@ -18,13 +18,12 @@ from sqlmodel import Session, select
 
 from watch import mail
 from watch.accounts.models import User
-from watch.core.time import utcnow
+from watch.core.time import TZ, aware, local, utcnow
 from watch.core.errors import ServiceError
 from watch.nightwalks.access import can_manage, get_group_for, get_shift_for, walker_of
 from watch.nightwalks.models import NightShift, NightWalker, NightWalkGroup, ShiftSignup
 from watch.organisations.models import Organisation
 from watch.training.access import can_organise
-from watch.core.time import TZ, aware, local
 
 MIN_PER_SUBGROUP = 2
 MAX_SHIFT_HOURS = 12

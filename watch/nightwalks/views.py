@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from watch.core.db import get_session
 
-from watch.core.time import utcnow
+from watch.core.time import TZ, aware, local, utcnow
 from watch.core.errors import ServiceError
 from watch.core.forms import show_refusal
 from watch.nightwalks import calendar, debrief as debriefs, report as reports, service
@@ -21,7 +21,6 @@ from watch.nightwalks.models import EVENTS, YOUNG_LABELS
 from watch.organisations.models import Organisation
 from watch.training import calendar as personal
 from watch.training.access import can_organise
-from watch.core.time import TZ, aware, local
 
 bp = Blueprint("nightwalks", __name__, url_prefix="/nightwalks")
 ICS = "text/calendar; charset=utf-8"

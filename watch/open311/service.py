@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from watch.core.errors import ServiceError
 from watch.core.time import TZ
+from watch.est.places import inside
 from watch.graffiti import rules as graffiti_rules
 from watch.graffiti import service as graffiti
 from watch.graffiti.models import CLOSED as GRAFFITI_CLOSED
@@ -119,7 +120,6 @@ def create(session: Session, *, user, form, media: list[bytes], client_key: str 
 def _municipality_at(session: Session, lon: float, lat: float) -> str:
     """The municipality whose graffiti routing covers the point (the first that takes it)."""
     from watch.graffiti.models import RoutingRule
-    from watch.walks.service import inside
 
     for muni in sorted(set(session.exec(select(RoutingRule.municipality)).all())):
         if inside(session, muni, lon, lat):

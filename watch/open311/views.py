@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, json, request, url_for
 from watch.accounts.service import user_for_token
 from watch.core.db import get_session
 from watch.core.errors import ServiceError
+from watch.core.time import TZ
 from watch.open311 import service
 from watch.open311.service import Open311Error
 
@@ -70,8 +71,6 @@ def _date(name: str) -> datetime | None:
     except ValueError:
         raise Open311Error("date_invalid", f"{name} must be a W3C date-time.", 400)
     if value.tzinfo is None:
-        from watch.core.time import TZ
-
         value = value.replace(tzinfo=TZ)
     return value
 

@@ -6,9 +6,8 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.core.time import utcnow
+from watch.core.time import TZ, utcnow
 from watch.core.errors import NotFound, ServiceError
-from watch.core.time import TZ
 from watch.promises.models import ProgressEntry, Promise, PromiseActivity
 
 MAX_TARGET = 100_000

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from watch.est.access import config_of
 from watch.est.models import EstSnapshot
-from watch.core.time import TZ
+from watch.core.time import TZ, aware
 from watch.promises.models import ProgressEntry, Promise, PromiseActivity, PromiseRevision, PromiseSignatory
 from watch.promises.service import FIELD_LABELS
 
@@ -51,10 +51,6 @@ def est_link(session: Session, promise: Promise) -> dict | None:
     return {"label": label, "url": url}
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=TZ)
-
-
 def last_updated(session: Session, promise: Promise) -> datetime:
     """When the promise, its revisions or its progress last changed."""
     times = [promise.updated_at]
@@ -62,7 +58,7 @@ def last_updated(session: Session, promise: Promise) -> datetime:
                           .where(PromiseActivity.promise_id == promise.id).order_by(ProgressEntry.created_at.desc())).first()
     if latest is not None:
         times.append(latest)
-    return max(_aware(t) for t in times)
+    return max(aware(t) for t in times)
 
 
 @dataclass
@@ -102,7 +98,7 @@ def atom_data(session: Session, municipality: str, promises: list[Promise], limi
     for p in promises:
         page = url_for("promises_public.promise_page", municipality=municipality, promise_id=p.id, _external=True)
         signed = [s.signed_on for s in session.exec(select(PromiseSignatory).where(PromiseSignatory.promise_id == p.id)) if s.signed_on]
-        when = datetime.combine(max(signed), time(12), TZ) if signed else _aware(p.created_at)
+        when = datetime.combine(max(signed), time(12), TZ) if signed else aware(p.created_at)
         items.append({"id": _tag("promise", p.id, p.period_start), "title": _("Citizens' promise signed: %(t)s", t=p.title),
                       "updated": when, "link": page,
                       "content": _("%(t)s, %(a)s – %(b)s.", t=p.title, a=p.period_start.isoformat(), b=p.period_end.isoformat())})
@@ -110,17 +106,17 @@ def atom_data(session: Session, municipality: str, promises: list[Promise], limi
             changes = "; ".join(f"{change_label(c['what'])}: {c.get('before') or '—'} → {c.get('after') or '—'}" for c in json.loads(r.changes))
             items.append({"id": _tag("revision", r.id, r.revised_on),
                           "title": _("%(t)s revised %(m)s (version %(v)s)", t=p.title, m=r.revised_on.strftime("%Y-%m"), v=r.version),
-                          "updated": _aware(r.created_at), "link": page, "content": (r.note + " " if r.note else "") + changes})
+                          "updated": aware(r.created_at), "link": page, "content": (r.note + " " if r.note else "") + changes})
         for h in entries_between(session, p, p.period_start, p.period_end):
             e = h.entry
             text = e.text or (_("Photo") if e.photo else e.link or "")
             if e.amount is not None:
                 text = _("+%(n)s. ", n=e.amount) + text
             items.append({"id": _tag("progress", e.id, e.entry_on), "title": f"{h.activity.description} ({e.entry_on.isoformat()})",
-                          "updated": _aware(e.created_at), "link": e.link or page, "content": text})
+                          "updated": aware(e.created_at), "link": e.link or page, "content": text})
     items.sort(key=lambda i: i["updated"], reverse=True)
     items = items[:limit]
-    updated = items[0]["updated"] if items else max(_aware(p.updated_at) for p in promises)
+    updated = items[0]["updated"] if items else max(aware(p.updated_at) for p in promises)
     return {"updated": updated, "entries": items, "feed_title": _("Citizens' promises in %(m)s", m=municipality),
             "feed_subtitle": _("Signings, revisions and progress of the promises of the municipality and the police."),
             "feed_author": _("%(m)s and the police", m=municipality)}

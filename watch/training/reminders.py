@@ -18,11 +18,10 @@ from watch import mail
 from watch.accounts.models import User
 from watch.areas.models import Area, AreaMembership, AreaRole, AreaStatus
 from watch.core.db import session_scope
-from watch.core.time import utcnow
+from watch.core.time import local, utcnow
 from watch.training.models import (TRAINS_CONTACTS, ExpiryReminder, RegistrationStatus, TrainingRegistration,
                                    TrainingSession, TrainingTrainer)
 from watch.training.service import upcoming
-from watch.core.time import local
 
 
 def send_session_reminders(session: Session, *, hours: float, now: datetime | None = None) -> int:

@@ -8,13 +8,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.core.time import utcnow
-from watch.core.time import TZ
+from watch.core.time import TZ, aware, utcnow
 from watch.core.errors import ServiceError
 from watch.organisations.models import Organisation
 from watch.walks import access
 from watch.walks.models import PRIORITIES, RESPONSIBLE, Measure, MeasureObservation, Walk, WalkObservation
-from watch.core.time import aware
 from watch.walks.observations import remove_files, store_photo
 
 # The status a measure may move to from each status.

@@ -10,13 +10,12 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from watch.core.photos import prepare
-from watch.core.time import utcnow
-from watch.core.time import TZ
+from watch.core.time import TZ, utcnow
 from watch.core.errors import ServiceError
+from watch.est.places import check_point
 from watch.est.reports import service as est
 from watch.walks import access
 from watch.walks.models import CATEGORIES, PUBLISHED, WalkObservation
-from watch.walks.service import check_point
 
 # Walk categories as EST categories (the default taxonomy); positive findings are not incidents and stay out.
 EST_CATEGORY = {

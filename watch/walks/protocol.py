@@ -9,11 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from watch.core.errors import NotFound
-from watch.core.time import TZ
+from watch.core.time import TZ, aware
 from watch.organisations.models import Organisation
 from watch.walks.measures import done_within, measures_of, observation_ids
 from watch.walks.models import PUBLISHED, Walk
-from watch.core.time import aware
 from watch.walks.observations import observations_of
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -16,14 +15,13 @@ from sqlmodel import Session, select
 
 from watch import mail
 from watch.accounts.models import User
-from watch.core.time import utcnow
-from watch.core.time import TZ
+from watch.core.time import TZ, aware, utcnow
 from watch.core.errors import ServiceError
-from watch.est.reports.places import zones_for
+from watch.core.geo import finite, rounded
+from watch.est.places import check_point
 from watch.organisations.models import Organisation, OrganisationMembership
 from watch.walks import access
 from watch.walks.models import GROUPS, LIGHT, STATUSES, Walk, WalkInvite
-from watch.core.time import aware
 
 MAX_VERTICES = 500
 MAX_COUNT = 10000
@@ -31,30 +29,6 @@ MAX_COUNT = 10000
 
 def _bad(code: str, message, field: str | None = None, status: int = 422) -> ServiceError:
     return ServiceError(code, message, status, **({"field": field} if field else {}))
-
-
-def _finite(*values) -> bool:
-    try:
-        return all(math.isfinite(float(v)) for v in values)
-    except (TypeError, ValueError):
-        return False
-
-
-def inside(session: Session, municipality: str, lon: float, lat: float) -> bool:
-    """True if the point lies in the municipality (its EST districts, else its watch areas)."""
-    return zones_for(session, municipality, lon, lat)[1]
-
-
-def check_point(session: Session, municipality: str, lon, lat, field: str = "lon") -> tuple[float, float]:
-    """A finite position inside the municipality, or a ServiceError."""
-    if lon in (None, "") or lat in (None, ""):
-        raise _bad("where_missing", _l("Set a pin on the map."), field)
-    if not _finite(lon, lat) or not (-180 <= float(lon) <= 180 and -90 <= float(lat) <= 90):
-        raise _bad("position_invalid", _l("The position is not valid."), field)
-    lon, lat = float(lon), float(lat)
-    if not inside(session, municipality, lon, lat):
-        raise _bad("outside_municipality", _l("The place is outside %(m)s.", m=municipality), field)
-    return round(lon, 6), round(lat, 6)
 
 
 def check_route(session: Session, municipality: str, raw) -> str:
@@ -69,14 +43,14 @@ def check_route(session: Session, municipality: str, raw) -> str:
         raise _bad("route_not_line", _l("Draw the route as a line (GeoJSON LineString)."), "route")
     coords = data.get("coordinates")
     if not isinstance(coords, list) or not 2 <= len(coords) <= MAX_VERTICES or not all(
-            isinstance(c, list) and len(c) in (2, 3) and _finite(*c) for c in coords):
+            isinstance(c, list) and len(c) in (2, 3) and finite(*c) for c in coords):
         raise _bad("route_not_line", _l("A route needs 2 to %(n)s points.", n=MAX_VERTICES), "route")
     line = shapely.LineString([(float(c[0]), float(c[1])) for c in coords])
     if not line.is_valid or line.length == 0:
         raise _bad("route_not_line", _l("The route is not a valid line."), "route")
     for c in coords:
         check_point(session, municipality, c[0], c[1], "route")
-    return json.dumps({"type": "LineString", "coordinates": [[round(float(c[0]), 6), round(float(c[1]), 6)] for c in coords]})
+    return json.dumps({"type": "LineString", "coordinates": [rounded(float(c[0]), float(c[1])) for c in coords]})
 
 
 @dataclass

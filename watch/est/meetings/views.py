@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from watch.core.db import get_session
 
-from watch.core.time import utcnow
+from watch.core.time import local, utcnow
 from watch.core.errors import ServiceError
 from watch.est import access
 from watch.est.forms import ActionForm, ActionUpdateForm, DecisionForm, MeetingForm
@@ -58,7 +58,7 @@ def meetings(municipality: str):
             flash(_("The meeting is saved."), "success")
             return redirect(url_for(".meeting", municipality=municipality, meeting_id=m.id))
     if not form.held_on.data:
-        form.held_on.data = weeks.local(utcnow()).date()
+        form.held_on.data = local(utcnow()).date()
     return render_template("est/meetings.html", municipality=municipality, form=form, coordinator=coordinator,
                            meetings=service.meetings_of(session, current_user, municipality))
 

@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from watch.core.errors import ServiceError
+from watch.core.time import TZ
 from watch.est.models import COUNTED, EstReport, EstReportZone
 from watch.est.picture.compute import zone_names
 from watch.est.rules import weeks
@@ -22,8 +23,8 @@ def period_bounds(year: int, period: str) -> tuple[datetime, datetime]:
     if period not in PERIODS or not 2000 <= year <= 2100:
         raise ServiceError("period_unknown", _l("Choose a quarter, a tertial or the whole year."), 422, field="period")
     first, last = PERIODS[period]
-    start = datetime.combine(date(year, first, 1), time(0), weeks.TZ)
-    end = datetime.combine(date(year + 1, 1, 1) if last == 12 else date(year, last + 1, 1), time(0), weeks.TZ)
+    start = datetime.combine(date(year, first, 1), time(0), TZ)
+    end = datetime.combine(date(year + 1, 1, 1) if last == 12 else date(year, last + 1, 1), time(0), TZ)
     return start, end
 
 

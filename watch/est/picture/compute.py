@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from watch.areas.models import Area
 from watch.est.models import COUNTED, SUBMITTED, EstAction, EstDecision, EstDistrict, EstMeeting, EstPlace, EstReport, EstReportZone
 from watch.est.picture.feed import feed
+from watch.est.places import cell_for
 from watch.est.rules import weeks
 from watch.organisations.models import Organisation
 
@@ -55,8 +56,6 @@ def action_effect(session: Session, action: EstAction) -> tuple[int, int]:
     if cell is None and action.place_id is not None:
         place = session.get(EstPlace, action.place_id)
         if place is not None:
-            from watch.est.reports.places import cell_for
-
             cell = cell_for(place.lon, place.lat)
     if cell is None:
         return 0, 0

@@ -11,6 +11,7 @@ from typing import Iterator
 from sqlalchemy import func, select as core_select
 from sqlmodel import Session, select
 
+from watch.core.time import local
 from watch.est.models import COUNTED, EstReport, EstReportZone
 from watch.est.rules import grid, weeks
 from watch.organisations.models import Organisation
@@ -46,7 +47,7 @@ def reports_csv(session: Session, municipality: str, start: datetime, end: datet
     writer = csv.writer(buf)
     for n, r in enumerate(_rows(session, municipality, start, end, organisation_ids), 1):
         y, w = weeks.split(r[3])
-        writer.writerow([r[0], r[1], weeks.local(r[2]).strftime("%Y-%m-%d %H:%M"), f"{y}-W{w:02d}", *r[4:]])
+        writer.writerow([r[0], r[1], local(r[2]).strftime("%Y-%m-%d %H:%M"), f"{y}-W{w:02d}", *r[4:]])
         if n % 500 == 0:
             yield buf.getvalue()
             buf.seek(0)
@@ -62,7 +63,7 @@ def reports_geojson(session: Session, municipality: str, start: datetime, end: d
         if r[11] is None:
             continue
         props = dict(zip(COLUMNS, r))
-        props["occurred_at"] = weeks.local(r[2]).isoformat()
+        props["occurred_at"] = local(r[2]).isoformat()
         props.pop("lon"), props.pop("lat")
         feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [r[11], r[12]]}, "properties": props}
         yield ("" if first else ",") + json.dumps(feature, ensure_ascii=False, default=str)

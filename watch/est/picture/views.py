@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from watch.core import db
 from watch.core.db import get_session
-from watch.core.time import utcnow
+from watch.core.time import local, utcnow
 from watch.core.errors import NotFound, ServiceError
 from watch.est import access
 from watch.core.forms import PlainForm
@@ -119,7 +119,7 @@ def analyse(municipality: str):
     """Trends, weekday × hour, season, by area and category for a quarter, tertial or year."""
     session = get_session()
     access.require(session, current_user, municipality)
-    now = weeks.local(utcnow())
+    now = local(utcnow())
     try:
         year = int(request.args.get("year") or now.year)
     except ValueError:

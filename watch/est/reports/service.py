@@ -8,19 +8,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.core.time import utcnow
+from watch.core.time import TZ, local, utcnow
+from watch.core import geo, pii
 from watch.core.errors import ServiceError
 from watch.est import access
 from watch.est.models import ACCEPTED, MERGED, REJECTED, SUBMITTED, EstPlace, EstReport, EstReportZone, EstSnapshot
-from watch.est.reports.places import cell_for, finite, zones_for
-from watch.est.rules import categories, pii, weeks
+from watch.est.places import cell_for, zones_for
+from watch.est.rules import categories, weeks
 from watch.organisations.access import reporting_organisations
-
-PII_MESSAGES = {
-    "phone": _l("The description looks like it contains a phone number."),
-    "name_class": _l("The description looks like it names a person with a school class."),
-}
-
 
 def _bad(code: str, message, field: str | None = None, status: int = 422, **details) -> ServiceError:
     return ServiceError(code, message, status, **({"field": field} if field else {}), **details)
@@ -65,7 +60,7 @@ def check_text(description: str, confirmed: bool) -> str:
         raise _bad("personnummer", _l("The description contains a personal identity number. EST records places and "
                                       "situations, never persons: remove it."), "description")
     if found.warnings and not confirmed:
-        message = " ".join(str(PII_MESSAGES[w]) for w in found.warnings) + " " + str(
+        message = " ".join(str(pii.MESSAGES[w]) for w in found.warnings) + " " + str(
             _l("EST records places and situations, never persons. Remove it, or confirm that it is not personal data."))
         raise _bad("personal_data_warning", message, "description", warnings=found.warnings)
     return text
@@ -73,7 +68,7 @@ def check_text(description: str, confirmed: bool) -> str:
 
 def _check_when(session: Session, municipality: str, occurred_at: datetime, now: datetime) -> tuple[int, int]:
     if occurred_at.tzinfo is None:
-        occurred_at = occurred_at.replace(tzinfo=weeks.TZ)
+        occurred_at = occurred_at.replace(tzinfo=TZ)
     if occurred_at > now + timedelta(minutes=int(current_app.config["EST_FUTURE_SLACK_MINUTES"])):
         raise _bad("in_future", _l("The time is in the future."), "occurred_at")
     cfg = access.config_of(session, municipality)
@@ -128,21 +123,20 @@ def submit(session: Session, *, user, data: ReportIn, now: datetime | None = Non
             raise _bad("place_unknown", _l("Unknown place."), "place_id")
         if lon is None:
             lon, lat = place.lon, place.lat
-    if lon is None or lat is None:
-        raise _bad("where_missing", _l("Set a pin on the map or choose a place."), "lon")
-    if not finite(lon, lat) or not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise _bad("position_invalid", _l("The position is not valid."), "lon")
+    lon, lat = geo.position(lon, lat, missing=_l("Set a pin on the map or choose a place."))
     zones, inside = zones_for(session, muni, lon, lat)
     if not inside:
         raise _bad("outside_municipality", _l("The place is outside %(m)s.", m=muni), "lon")
+    cell = cell_for(lon, lat)  # from the point as given; it is stored rounded
+    lon, lat = geo.rounded(lon, lat)
     text = check_text(data.description, data.confirm_personal_data)
-    occurred = data.occurred_at if data.occurred_at.tzinfo else data.occurred_at.replace(tzinfo=weeks.TZ)
+    occurred = data.occurred_at if data.occurred_at.tzinfo else data.occurred_at.replace(tzinfo=TZ)
     y, w = _check_when(session, muni, occurred, now)
-    loc = weeks.local(occurred)
+    loc = local(occurred)
     report = EstReport(
         municipality=muni, organisation_id=data.organisation_id, reporter_id=getattr(user, "id", None),
         occurred_at=occurred, time_band=categories.time_band(loc.hour), week_key=weeks.key(y, w),
-        weekday=loc.weekday(), hour=loc.hour, lon=round(lon, 6), lat=round(lat, 6), cell=cell_for(lon, lat),
+        weekday=loc.weekday(), hour=loc.hour, lon=lon, lat=lat, cell=cell,
         place_id=data.place_id, setting=data.setting, category=data.category, subcategory=data.subcategory or None,
         people_band=band, description=text, police_reported=bool(data.police_reported), police_ref=ref,
         source=data.source, client_key=data.client_key or None,

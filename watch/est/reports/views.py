@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from watch.core.db import get_session
 
-from watch.core.time import utcnow
+from watch.core.time import local, utcnow
 from watch.core.errors import ServiceError
 from watch.est import access
 from watch.est.forms import ReportForm, ReviewForm
@@ -57,7 +57,7 @@ def new(municipality: str):
     form.what.choices = [("", _("Choose…"))] + what_choices(tax)
     form.place_id.choices = [(0, _("None: I set the position"))] + [(p.id, p.name) for p in places_of(session, municipality)]
     if request.method == "GET":
-        form.occurred_at.data = weeks.local(utcnow()).replace(second=0, microsecond=0, tzinfo=None)
+        form.occurred_at.data = local(utcnow()).replace(second=0, microsecond=0, tzinfo=None)
         form.client_key.data = uuid.uuid4().hex
     warn = False
     if form.validate_on_submit():

@@ -10,7 +10,7 @@ from watch.areas import geometry
 from watch.core.errors import NotFound, ServiceError
 from watch.est import access
 from watch.est.models import EstConfig, EstDistrict, EstPlace
-from watch.est.reports.places import finite
+from watch.est.places import check_point
 
 
 def _bad(code, message, field):
@@ -66,20 +66,15 @@ def save_config(session: Session, *, user, municipality: str, cutoff_weekday: in
 
 def add_place(session: Session, *, user, municipality: str, name: str, lon: float | None, lat: float | None) -> EstPlace:
     """A named place inside the municipality."""
-    from watch.est.reports.places import zones_for
-
     access.require(session, user, municipality, access.COORDINATOR)
     name = " ".join((name or "").split())
     if not name or len(name) > 120:
         raise _bad("name_required", _l("Name the place (at most 120 characters)."), "name")
-    if lon is None or lat is None or not finite(lon, lat) or not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise _bad("position_invalid", _l("The position is not valid."), "lat")
-    if not zones_for(session, municipality, lon, lat)[1]:
-        raise _bad("outside_municipality", _l("The place is outside %(m)s.", m=municipality), "lat")
+    lon, lat = check_point(session, municipality, lon, lat, "lat", missing=None)
     if session.exec(select(EstPlace.id).where(EstPlace.municipality == municipality,
                                               func.lower(EstPlace.name) == name.lower())).first() is not None:
         raise _bad("place_exists", _l("There is already a place with that name."), "name")
-    place = EstPlace(municipality=municipality, name=name, lon=round(lon, 6), lat=round(lat, 6))
+    place = EstPlace(municipality=municipality, name=name, lon=lon, lat=lat)
     session.add(place)
     session.commit()
     return place

@@ -1,4 +1,5 @@
-"""The free-text personal-data check: EST records places and situations, never persons.
+"""The free-text personal-data check: EST reports, walk notes and night-walk debriefs record places and
+situations, never persons.
 
 A valid Swedish personal identity number (personnummer or samordningsnummer,
 Luhn-checked) is refused; a phone number or a name with a school class is a
@@ -10,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 _PNR = re.compile(r"(?<![\d])(\d{2})?(\d{2})(\d{2})(\d{2})\s?([-+]?)\s?(\d{4})(?![\d])")
 _PHONE = re.compile(r"(?<![\w])(?:\+46|0046|0)\s*\(?\d{1,3}\)?(?:[\s-]*\d){5,9}(?![\d])")
 _CLASS = r"(?:klass\s*\d{1,2}\s?[A-Za-zÅÄÖåäö]?|åk\s*\d{1,2}|(?<![\w])\d{1,2}\s?[A-FÅÄÖa-fåäö](?![\w]))"
@@ -18,6 +21,12 @@ _NAME_CLASS = re.compile(rf"(?:{_NAME}\s*,?\s*(?:i\s+|går\s+i\s+)?{_CLASS})|(?:
 # Capitalised words that start sentences or name places, not people.
 _NOT_NAMES = {"Vid", "Vi", "Det", "De", "En", "Ett", "Den", "Klotter", "Glaskross", "Brand", "Hus", "Port", "Trappa",
               "Trapphus", "Garage", "Källare", "Butik", "Skolan", "Skola", "Huset", "Uppgång", "Plan", "Hiss"}
+
+# What each warning code tells the writer (the caller adds what its record is for).
+MESSAGES = {
+    "phone": _l("The description looks like it contains a phone number."),
+    "name_class": _l("The description looks like it names a person with a school class."),
+}
 
 
 def luhn_ok(digits: str) -> bool:

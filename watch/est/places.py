@@ -1,24 +1,24 @@
-"""Where a report is: the municipality's outline (its districts, else its watch areas), zones, cells."""
-from __future__ import annotations
+"""Where a point is: the municipality's outline (its districts, else its watch areas), zones, cells.
 
-import math
+The public service other domains (walks, graffiti, crisis, open311) ask whether a
+point lies inside a municipality. It lives here, not in the kernel behind a
+registered hook: the outline is EST's districts, so the dependency is honest and
+visible (domain -> est's service), with no registry that must be filled in
+init_app before a service works, and the kernel keeps importing no domain.
+"""
+from __future__ import annotations
 
 import shapely
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from watch.areas.models import Area, AreaStatus
 from watch.areas.service import areas_containing
+from watch.core import geo
+from watch.core.errors import ServiceError
 from watch.est.models import EstDistrict
 from watch.est.rules import grid
-
-
-def finite(*values) -> bool:
-    """True if every value is a finite number."""
-    try:
-        return all(math.isfinite(float(v)) for v in values)
-    except (TypeError, ValueError):
-        return False
 
 
 def districts_containing(session: Session, municipality: str, lon: float, lat: float) -> list[EstDistrict]:
@@ -55,6 +55,20 @@ def zones_for(session: Session, municipality: str, lon: float, lat: float) -> tu
     else:
         inside = True
     return zones, inside
+
+
+def inside(session: Session, municipality: str, lon: float, lat: float) -> bool:
+    """True if the point lies in the municipality (its EST districts, else its watch areas)."""
+    return zones_for(session, municipality, lon, lat)[1]
+
+
+def check_point(session: Session, municipality: str, lon, lat, field: str = "lon",
+                missing=geo.SET_PIN) -> tuple[float, float]:
+    """A finite position inside the municipality, rounded as stored, or a ServiceError naming the field."""
+    lon, lat = geo.position(lon, lat, field=field, missing=missing)
+    if not inside(session, municipality, lon, lat):
+        raise ServiceError("outside_municipality", _l("The place is outside %(m)s.", m=municipality), 422, field=field)
+    return geo.rounded(lon, lat)
 
 
 def cell_for(lon: float | None, lat: float | None) -> str | None:
