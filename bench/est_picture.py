@@ -82,10 +82,11 @@ def populate(app, n_reports: int, seed: int = 11) -> dict:
     """Bulk insert the municipality; returns ids the timings need."""
     from watch.accounts import service as accounts
     from watch.areas.models import Area, AreaKind, AreaStatus
+    from watch.core import grid
     from watch.core.db import engine
     from watch.core.time import local
     from watch.est.models import EstDistrict, EstPlace, EstReport, EstReportZone
-    from watch.est.rules import categories, grid, weeks
+    from watch.est.rules import categories, weeks
     from watch.organisations.models import Organisation, OrganisationMembership
 
     rnd = random.Random(seed)

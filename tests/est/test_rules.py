@@ -5,8 +5,8 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from watch.core import pii
-from watch.est.rules import grid, weeks
+from watch.core import grid, pii
+from watch.est.rules import weeks
 
 
 @pytest.mark.parametrize("text", ["811218-9876", "19811218-9876", "8112189876", "Han hade pnr 811218 9876 på lappen",

@@ -1,12 +1,13 @@
 """Shared form pieces: a form that is only its CSRF token, what a view does when a service refuses a form,
-a number field for typed decimals."""
+a number field for typed decimals, several choices as checkboxes."""
 from __future__ import annotations
 
 from flask import flash
 from flask_wtf import FlaskForm
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from wtforms import FloatField
+from wtforms import FloatField, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from watch.core.db import get_session
 from watch.core.errors import ServiceError
@@ -62,3 +63,10 @@ class LocalFloatField(FloatField):
         if self.data is None:
             return ""
         return format_decimal(self.data, format="0.######")
+
+
+class Checkboxes(SelectMultipleField):
+    """Several choices as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -8,8 +8,7 @@ from wtforms.widgets import TextInput
 from wtforms.validators import Length, NumberRange, Optional
 
 from watch.crisis.models import BUILDING_TYPES, OFFERS
-from watch.core.forms import LocalFloatField
-from watch.walks.forms import Checkboxes
+from watch.core.forms import Checkboxes, LocalFloatField
 
 
 class PointForm(FlaskForm):

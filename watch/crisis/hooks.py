@@ -5,7 +5,7 @@ from sqlalchemy import delete
 from sqlmodel import select
 
 from watch.core import events
-from watch.crisis.models import CrisisMailChoice, CrisisPointEvent
+from watch.crisis.models import CrisisMailChoice, CrisisPoint, CrisisPointEvent
 
 
 def on_user_deleting(user, session, **_kw) -> None:
@@ -28,8 +28,6 @@ def on_user_export(user, session, data, **_kw) -> None:
 
 def on_organisation_deleting(org, session, **_kw) -> None:
     """Points staffed by the organisation keep their role text, without the organisation."""
-    from watch.crisis.models import CrisisPoint
-
     for p in session.exec(select(CrisisPoint).where(CrisisPoint.organisation_id == org.id)).all():
         p.organisation_id = None
         session.add(p)

@@ -11,10 +11,11 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from watch.core import municipalities
-from watch.crisis import distance
-from watch.crisis.models import ACTIVATED, BUILDING_TYPES, DEACTIVATED, OFFERS, CrisisPoint, CrisisPointEvent
+from watch.crisis import distance, notify
+from watch.crisis.models import ACTIVATED, BUILDING_TYPES, DEACTIVATED, OFFERS, CrisisMailChoice, CrisisPoint, CrisisPointEvent
 from watch.core.time import utcnow
 from watch.core.errors import Forbidden, NotFound, ServiceError
+from watch.est.models import EstDistrict
 from watch.est.places import check_point
 from watch.organisations import access as orgs
 from watch.organisations.models import COORDINATOR, Organisation
@@ -76,8 +77,6 @@ def municipalities_with_points(session: Session) -> list[tuple[str, int, int]]:
 
 def centre_of(session: Session, municipality: str) -> list[float] | None:
     """[lat, lon] to open the map on: the middle of the municipality's points, else of its EST districts, else None."""
-    from watch.est.models import EstDistrict
-
     points = points_of(session, municipality)
     if points:
         return [sum(p.lat for p in points) / len(points), sum(p.lon for p in points) / len(points)]
@@ -201,8 +200,6 @@ def activate(session: Session, *, user, point_id: int, opening_hours: str, offer
     """Open the point: since now, with its opening hours and what it offers now; tell the municipality's members.
 
     Returns (point, counts of e-mails and pushes). Everything is refused before anything is written."""
-    from watch.crisis import notify
-
     now = now or utcnow()
     point = get_point_for(session, user, point_id)
     if point.status == ACTIVATED:
@@ -237,6 +234,21 @@ def deactivate(session: Session, *, user, point_id: int, now: datetime | None = 
     _log(session, point, user, "deactivated", now=now)
     session.commit()
     return point
+
+
+def wants_mail(session: Session, user) -> bool:
+    """True if the user chose e-mail about opened points."""
+    return session.get(CrisisMailChoice, user.id) is not None
+
+
+def set_mail_choice(session: Session, *, user, email: bool) -> None:
+    """Turn the e-mail about opened points on or off."""
+    row = session.get(CrisisMailChoice, user.id)
+    if email and row is None:
+        session.add(CrisisMailChoice(user_id=user.id))
+    elif not email and row is not None:
+        session.delete(row)
+    session.commit()
 
 
 def events_of(session: Session, point_id: int) -> list[CrisisPointEvent]:

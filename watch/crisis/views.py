@@ -11,7 +11,7 @@ from watch.core import municipalities
 from watch.areas.views import map_config
 from watch.crisis import distance, service
 from watch.crisis.forms import ActivateForm, MailChoiceForm, PointForm
-from watch.crisis.models import ACTIONS, ACTIVATED, BUILDING_TYPES, OFFERS, STATUSES, CrisisMailChoice, CrisisPoint, split_offers
+from watch.crisis.models import ACTIONS, ACTIVATED, BUILDING_TYPES, OFFERS, STATUSES, CrisisPoint, split_offers
 from watch.core.db import get_session
 from watch.core.time import utcnow
 from watch.core.errors import ServiceError
@@ -78,7 +78,7 @@ def municipality(code: str):
         ranked = [(None, p) for p in points]
     chose = None
     if current_user.is_authenticated:
-        chose = MailChoiceForm(data={"email": session.get(CrisisMailChoice, current_user.id) is not None})
+        chose = MailChoiceForm(data={"email": service.wants_mail(session, current_user)})
     config = map_config(geojson=url_for("crisis.geojson", code=_code(muni)), cache=[
         url_for("crisis.index"), url_for("crisis.municipality", code=_code(muni)), url_for("crisis.geojson", code=_code(muni)),
         url_for("crisis.printable", code=_code(muni))] + [url_for("crisis.point", point_id=p.id) for p in points[:50]],
@@ -127,12 +127,7 @@ def mail_choice():
     session = get_session()
     form = MailChoiceForm()
     if form.validate_on_submit():
-        row = session.get(CrisisMailChoice, current_user.id)
-        if form.email.data and row is None:
-            session.add(CrisisMailChoice(user_id=current_user.id))
-        elif not form.email.data and row is not None:
-            session.delete(row)
-        session.commit()
+        service.set_mail_choice(session, user=current_user, email=bool(form.email.data))
         flash(_("Your choice is saved."), "success")
     back = request.form.get("next") or ""
     return redirect(back if back.startswith("/crisis/") and "//" not in back else url_for("crisis.index"))

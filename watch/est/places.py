@@ -15,10 +15,9 @@ from sqlmodel import Session, select
 
 from watch.areas.models import Area, AreaStatus
 from watch.areas.service import areas_containing
-from watch.core import geo
+from watch.core import geo, grid
 from watch.core.errors import ServiceError
 from watch.est.models import EstDistrict
-from watch.est.rules import grid
 
 
 def districts_containing(session: Session, municipality: str, lon: float, lat: float) -> list[EstDistrict]:

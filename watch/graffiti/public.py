@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from watch.core.errors import NotFound, ServiceError
-from watch.est.rules import grid
+from watch.core import grid
 from watch.graffiti import rules, targets
 from watch.graffiti.models import GraffitiPhoto, GraffitiReport, GraffitiSettings
 

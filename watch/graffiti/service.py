@@ -174,8 +174,6 @@ def submit(session: Session, *, user, data: GraffitiIn, now: datetime | None = N
 
 def _feed_est(session: Session, user, report: GraffitiReport, now: datetime):
     """One EST report with source 'klotter' through EST's own submit (which commits with ours)."""
-    from watch.walks.observations import EST_SKIP
-
     try:
         return est.submit(session, user=_OnBehalf(user), now=now, data=est.ReportIn(
             municipality=report.municipality, organisation_id=report.organisation_id, occurred_at=min(report.observed_at, now),
@@ -183,7 +181,7 @@ def _feed_est(session: Session, user, report: GraffitiReport, now: datetime):
             description=str(OBJECT_TYPES[report.object_type]), source="klotter", client_key=f"graffiti-{report.id}",
             confirm_personal_data=True))
     except ServiceError as exc:
-        if exc.code in EST_SKIP:  # a closed or frozen week keeps the report out of the picture, not out of the app
+        if exc.code in est.NOT_COUNTED:  # a closed or frozen week keeps the report out of the picture, not out of the app
             return None
         raise
 

@@ -7,38 +7,28 @@ feed as STATUS:CANCELLED, so calendar apps update their copy.
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import current_app
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Event
 from sqlmodel import Session
 
 from watch import mail
-
+from watch.core import calendar as ical
 from watch.core import events
 from watch.nightwalks.access import walker_of
 from watch.nightwalks.models import NightShift, NightWalkGroup
 from watch.nightwalks.service import shifts_of_group, shifts_of_user
 from watch.training.calendar import user_for_key
-from watch.core.time import aware
 
 
 def uid(shift: NightShift) -> str:
     """The shift's UID: never changes for the life of the shift."""
-    host = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "watch"
-    return f"nightwalk-shift-{shift.id}@{host}"
+    return ical.uid("nightwalk-shift", shift.id)
 
 
 def event(shift: NightShift, group: NightWalkGroup) -> Event:
     """One shift as a VEVENT (no walkers named in it)."""
-    ev = Event()
-    ev.add("uid", uid(shift))
-    ev.add("dtstamp", aware(shift.updated_at))
-    ev.add("last-modified", aware(shift.updated_at))
-    ev.add("sequence", shift.sequence)
-    ev.add("dtstart", aware(shift.starts_at))
-    ev.add("dtend", aware(shift.ends_at))
+    ev = ical.event(uid(shift), updated_at=shift.updated_at, sequence=shift.sequence, starts_at=shift.starts_at,
+                    ends_at=shift.ends_at)
     ev.add("summary", _("Night walk: %(group)s", group=group.name))
     ev.add("location", shift.meeting_point)
     ev.add("categories", [_("Night walk")])
@@ -55,11 +45,7 @@ def event(shift: NightShift, group: NightWalkGroup) -> Event:
 
 def group_feed(session: Session, group: NightWalkGroup) -> bytes:
     """Every shift of the group."""
-    cal = Calendar()
-    cal.add("prodid", "-//Trygg Granne//nightwalks//SV")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", _("Night walks: %(group)s", group=group.name))
+    cal = ical.calendar(_("Night walks: %(group)s", group=group.name), "nightwalks")
     for shift in shifts_of_group(session, group.id):
         cal.add_component(event(shift, group))
     return cal.to_ical()

@@ -28,7 +28,7 @@ MAX_COUNT = 50
 MAX_ADULTS = 50
 # Event -> (EST category, subcategory): the events about places and situations.
 EST_EVENTS = {"intoxication": ("ordningsstorning", None), "fight": ("ordningsstorning", "brak"), "damage": ("skadegorelse", None)}
-EST_SKIP = ("week_frozen", "too_old", "category_unknown", "subcategory_unknown", "outside_municipality", "in_future")
+EST_SKIP = est.NOT_COUNTED + ("outside_municipality", "in_future")
 
 
 def _bad(code: str, message, field: str | None = None, status: int = 422, **details) -> ServiceError:

@@ -11,8 +11,7 @@ from flask import request, url_for
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
-from watch.est.access import config_of
-from watch.est.models import EstSnapshot
+from watch.est.picture import snapshots
 from watch.core.time import TZ, aware
 from watch.promises.models import ProgressEntry, Promise, PromiseActivity, PromiseRevision, PromiseSignatory
 from watch.promises.service import FIELD_LABELS
@@ -44,10 +43,8 @@ def est_link(session: Session, promise: Promise) -> dict | None:
         return None
     year, week = key // 100, key % 100
     label = _("Lägesbild v.%(w)s", w=f"{week:02d}") + f" {year}"
-    frozen = session.exec(select(EstSnapshot.id).where(EstSnapshot.municipality == promise.municipality,
-                                                       EstSnapshot.week_key == key)).first()
     url = url_for("est_public.public", municipality=promise.municipality, year=year, week=week) \
-        if frozen is not None and config_of(session, promise.municipality).publish_public else None
+        if snapshots.is_published(session, promise.municipality, key) else None
     return {"label": label, "url": url}
 
 

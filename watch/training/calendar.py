@@ -11,34 +11,24 @@ update their copy instead of duplicating it.
 from __future__ import annotations
 
 import secrets
-from urllib.parse import urlsplit
 
-from flask import current_app
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Event
 from sqlmodel import Session, select
 
 from watch import mail
-
+from watch.core import calendar as ical
 from watch.core import events
 from watch.training.models import KIND_LABELS, CalendarKey, RegistrationStatus, TrainingRegistration, TrainingSession
-from watch.core.time import aware
 
 
 def uid(ts: TrainingSession) -> str:
     """The session's UID: never changes for the life of the session."""
-    host = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "watch"
-    return f"training-{ts.id}@{host}"
+    return ical.uid("training", ts.id)
 
 
 def _event(ts: TrainingSession, waiting: bool = False) -> Event:
-    ev = Event()
-    ev.add("uid", uid(ts))
-    ev.add("dtstamp", aware(ts.updated_at))
-    ev.add("last-modified", aware(ts.updated_at))
-    ev.add("sequence", ts.sequence)
-    ev.add("dtstart", aware(ts.starts_at))
-    ev.add("dtend", aware(ts.ends_at))
+    ev = ical.event(uid(ts), updated_at=ts.updated_at, sequence=ts.sequence, starts_at=ts.starts_at, ends_at=ts.ends_at)
     summary = ts.title + (" (" + _("waiting list") + ")" if waiting else "")
     ev.add("summary", summary)
     ev.add("location", ts.place)
@@ -54,18 +44,9 @@ def _event(ts: TrainingSession, waiting: bool = False) -> Event:
     return ev
 
 
-def _calendar(name: str) -> Calendar:
-    cal = Calendar()
-    cal.add("prodid", "-//Trygg Granne//training//SV")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
-    return cal
-
-
 def municipality_feed(session: Session, municipality: str) -> bytes:
     """Every session of the municipality (public: sessions name no participants)."""
-    cal = _calendar(_("Training in %(m)s", m=municipality))
+    cal = ical.calendar(_("Training in %(m)s", m=municipality), "training")
     for ts in session.exec(select(TrainingSession).where(TrainingSession.municipality == municipality)
                            .order_by(TrainingSession.starts_at)).all():
         cal.add_component(_event(ts))
@@ -74,7 +55,7 @@ def municipality_feed(session: Session, municipality: str) -> bytes:
 
 def personal_feed(session: Session, user_id: int) -> bytes:
     """The sessions the user registered for (or waits for), and what other domains add (night-walk shifts)."""
-    cal = _calendar(_("My calendar"))
+    cal = ical.calendar(_("My calendar"), "training")
     rows = session.exec(select(TrainingSession, TrainingRegistration)
                         .join(TrainingRegistration, TrainingRegistration.session_id == TrainingSession.id)
                         .where(TrainingRegistration.user_id == user_id, TrainingRegistration.status != RegistrationStatus.cancelled)

@@ -5,18 +5,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, DateTimeLocalField, FloatField, HiddenField, IntegerField, SelectField, \
-    SelectMultipleField, StringField, TextAreaField
+    StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from watch.core.forms import Checkboxes
 from watch.walks.models import CATEGORIES, DECISIONS, GROUPS, LIGHT, MEASURE_STATUSES, PRIORITIES, RESPONSIBLE
-
-
-class Checkboxes(SelectMultipleField):
-    """Several choices as checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class WalkForm(FlaskForm):

@@ -25,8 +25,6 @@ EST_CATEGORY = {
     "crossing": ("otrygg_plats", None), "tunnel": ("otrygg_plats", None), "deserted": ("otrygg_plats", "ode"),
     "wayfinding": ("otrygg_plats", None),
 }
-# EST refusals that leave the observation standing: the week is closed or frozen, or the municipality's own taxonomy lacks it.
-EST_SKIP = ("week_frozen", "too_old", "category_unknown", "subcategory_unknown")
 OPEN_FOR_OBSERVATIONS = ("planned", "invited", "walked", "protocol_draft")
 
 
@@ -137,7 +135,7 @@ def _feed_est(session: Session, user, walk, obs: WalkObservation, now: datetime)
     try:
         return est.submit(session, user=_OnBehalf(user), data=data, now=now)
     except ServiceError as exc:
-        if exc.code in EST_SKIP:
+        if exc.code in est.NOT_COUNTED:
             return None
         raise
 

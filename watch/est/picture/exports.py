@@ -11,9 +11,10 @@ from typing import Iterator
 from sqlalchemy import func, select as core_select
 from sqlmodel import Session, select
 
+from watch.core import grid
 from watch.core.time import local
 from watch.est.models import COUNTED, EstReport, EstReportZone
-from watch.est.rules import grid, weeks
+from watch.est.rules import weeks
 from watch.organisations.models import Organisation
 
 COLUMNS = ("id", "organisation", "occurred_at", "iso_week", "weekday", "hour", "time_band", "category", "subcategory",

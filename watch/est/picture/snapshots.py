@@ -68,6 +68,13 @@ def list_snapshots(session: Session, user, municipality: str, limit: int = 60) -
                              .order_by(EstSnapshot.week_key.desc()).limit(limit)))
 
 
+def is_published(session: Session, municipality: str, week_key: int) -> bool:
+    """True if the week's picture is frozen and the municipality publishes it: its public page exists."""
+    frozen = session.exec(select(EstSnapshot.id).where(EstSnapshot.municipality == municipality,
+                                                       EstSnapshot.week_key == week_key)).first()  # not the data
+    return frozen is not None and access.config_of(session, municipality).publish_public
+
+
 def public_view(session: Session, municipality: str, year: int, week: int) -> dict:
     """The aggregated public page: counts by district and category of a frozen week, if the municipality publishes."""
     cfg = access.config_of(session, municipality)

@@ -16,6 +16,10 @@ from watch.est.models import ACCEPTED, MERGED, REJECTED, SUBMITTED, EstPlace, Es
 from watch.est.places import cell_for, zones_for
 from watch.est.rules import categories, weeks
 from watch.organisations.access import reporting_organisations
+# Refusals that leave the feeding domain's own record standing (a walk observation, a graffiti report) and only
+# keep it out of the picture: the week is closed or frozen, or the municipality's own taxonomy lacks the category.
+NOT_COUNTED = ("week_frozen", "too_old", "category_unknown", "subcategory_unknown")
+
 
 def _bad(code: str, message, field: str | None = None, status: int = 422, **details) -> ServiceError:
     return ServiceError(code, message, status, **({"field": field} if field else {}), **details)
@@ -194,4 +198,4 @@ def list_week(session: Session, user, municipality: str, week_key: int, *, statu
     return list(session.exec(query.order_by(EstReport.occurred_at.desc())))
 
 
-__all__ = ["ReportIn", "SUBMITTED", "submit", "review", "list_week", "check_text", "week_is_frozen"]
+__all__ = ["ReportIn", "SUBMITTED", "NOT_COUNTED", "submit", "review", "list_week", "check_text", "week_is_frozen"]

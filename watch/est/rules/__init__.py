@@ -1,1 +1,1 @@
-"""Pure EST rules (no app, no database): categories, ISO weeks, the grid."""
+"""Pure EST rules (no app, no database): categories, ISO weeks."""
