@@ -84,6 +84,15 @@ def get_alert_for(session: Session, user, alert_id: int, need: str = "view") -> 
     return access
 
 
+def staff_area_ids(session: Session, user, roles: dict | None = None) -> set[int] | None:
+    """The areas in whose alerts the user is staff (sees hiding details); None for an admin: all of them."""
+    if user.is_admin:
+        return None
+    if roles is None:
+        roles = user_area_roles(session, user)
+    return {a for a, r in roles.items() if r in STAFF}
+
+
 def visible_clause(session: Session, user):
     """The same rule as AlertAccess.can_view, as a SQL condition on Alert (None: everything)."""
     if not getattr(user, "is_authenticated", False):
@@ -92,7 +101,7 @@ def visible_clause(session: Session, user):
         return None
     roles = user_area_roles(session, user)
     all_ids = sorted(roles)
-    staff_ids = sorted(a for a, r in roles.items() if r in STAFF)
+    staff_ids = sorted(staff_area_ids(session, user, roles))
 
     def in_areas(ids):
         if not ids:

@@ -12,8 +12,7 @@ from spectree import Response
 
 from watch.alerts import lifecycle, present, service
 from watch.alerts import query as query_mod
-from watch.alerts.access import STAFF, get_alert_for
-from watch.areas.service import user_area_roles
+from watch.alerts.access import get_alert_for, staff_area_ids
 from watch.core.api import Error, require_login, spec
 from watch.audit.service import record_access
 from watch.core.db import DbId, get_session
@@ -147,8 +146,7 @@ def list_alerts(query: AlertQuery):
         categories=query_mod.parse_categories(query.category), area_id=query.area_id,
         statuses=query_mod.parse_statuses(query.status), cursor=query.cursor, limit=min(query.limit, current_app.config["ALERTS_MAP_LIMIT"]),
     )
-    roles = user_area_roles(session, current_user)
-    staff = None if current_user.is_admin else {a for a, r in roles.items() if r in STAFF}
+    staff = staff_area_ids(session, current_user)
     return AlertCollection(type="FeatureCollection", features=present.features(session, alerts, current_user, staff),
                            bbox=list(bbox) if bbox else None, next_cursor=cursor)
 

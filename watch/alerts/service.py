@@ -14,13 +14,13 @@ from sqlmodel import Session, select
 from watch.core import events
 from watch.alerts import photos as photo_store
 from watch.core.photos import prepare
+from watch.alerts import extras
 from watch.alerts import person as person_rule
 from watch.alerts import validate
 from watch.alerts.areas import active_areas, area_centre
 from watch.areas.service import areas_containing, distance_to_area_m, user_area_roles
-from watch.alerts.models import Alert, AlertArea, AlertPhoto, Category, IdempotencyKey
+from watch.alerts.models import Alert, AlertArea, AlertPhoto, AlertUpdate, Category, IdempotencyKey
 from watch.areas.models import AreaRole
-from watch.boats import theft
 from watch.core.time import utcnow
 from watch.core.errors import Forbidden, ServiceError
 
@@ -131,7 +131,7 @@ def post_alert(
             lon, lat = area_centre(found[0])
     lon, lat = validate.coordinate(lon, lat)
     registration = validate.registration(registration)
-    boat_id, engine_id = theft.check_pick(session, user, category=category, boat_id=boat_id, engine_id=engine_id)
+    extra = extras.check(session, user, category, {"boat_id": boat_id, "engine_id": engine_id})
     area_ids = resolve_areas(session, user, lon=lon, lat=lat, area_id=area_id, category=category)
     check_rate(session, user, area_ids)
     limit = current_app.config["ALERTS_PHOTOS_PER_ALERT"]
@@ -140,13 +140,13 @@ def post_alert(
     prepared = [prepare(raw) for raw in photos]
 
     alert = Alert(author_id=user.id, category=category, text=text, observed_at=observed_at, lon=lon, lat=lat,
-                  registration=registration, boat_id=boat_id)
+                  registration=registration, boat_id=extra["boat_id"])
     written: list[str] = []
     try:
         session.add(alert)
         session.flush()
         session.add_all([AlertArea(alert_id=alert.id, area_id=a) for a in area_ids])
-        theft.record(session, alert_id=alert.id, boat_id=boat_id, engine_id=engine_id)
+        extras.record(session, alert, extra)
         for p in prepared:
             photo_store.write(p)
             written.append(p.filename)
@@ -178,8 +178,6 @@ def add_photo(session: Session, access, user, raw: bytes, update_id: int | None 
     if update_id is None and alert.author_id != user.id:
         raise Forbidden("photo_author_only", _l("Only the person who posted the alert may add photos to it."))
     if update_id is not None:
-        from watch.alerts.models import AlertUpdate
-
         update = session.get(AlertUpdate, update_id)
         if update is None or update.alert_id != alert.id or update.author_id != user.id:
             raise validate.invalid("update_unknown", _l("No such update."), "update_id")

@@ -5,21 +5,22 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from watch.alerts import lifecycle, photos as photo_store, present, query, service
-from watch.alerts.access import STAFF, get_alert_for
+from watch.alerts import extras, lifecycle, photos as photo_store, present, query, service
+from watch.alerts.access import get_alert_for, staff_area_ids
 from watch.alerts.areas import active_areas
 from watch.areas.service import map_view, user_area_roles
 from watch.alerts.forms import STATUS_FILTERS, AlertForm, CloseForm, FilterForm, HideForm, UpdateForm
 from watch.areas.models import AreaRole
 from watch.alerts.models import CATEGORY_LABELS, STATUS_LABELS, AlertPhoto, Category, Status
-from watch.boats import theft
 from watch.audit.service import record_access
 from watch.core.db import get_session
 from watch.core.errors import NotFound, ServiceError
+from watch.core.formats import unbroken
 
 bp = Blueprint("alerts", __name__, url_prefix="/alerts")
 
@@ -88,7 +89,7 @@ def new():
             return redirect(url_for("alerts.detail", alert_id=alert.id))
     view = map_view(session, current_user, [a.id for a in areas] if not service.is_global_poster(current_user) else None)
     return render_template("alerts/new.html", form=form, areas=areas, has_areas=bool(areas), map_view=view,
-                           boat_picks=theft.pickable(session, current_user)), status
+                           **extras.form_context(session, current_user)), status
 
 
 def _triages() -> bool:
@@ -125,8 +126,7 @@ def list_page():
     except ServiceError:
         alerts, cursor = [], None
     roles = user_area_roles(session, current_user)
-    staff = None if current_user.is_admin else {a for a, r in roles.items() if r in STAFF}
-    items = present.features(session, alerts, current_user, staff)
+    items = present.features(session, alerts, current_user, staff_area_ids(session, current_user, roles))
     return render_template("alerts/list.html", items=items, form=form, cursor=cursor, has_areas=bool(roles) or current_user.is_admin)
 
 
@@ -149,9 +149,9 @@ def _render_detail(access, status=200, **forms):
     forms.setdefault("hide_form", HideForm(formdata=None))
     closer = access.alert.closed_by_id
     closed_by_role = query.speaker_roles(session, {closer}, access.area_ids).get(closer) if closer else None
+    added = extras.detail_context(session, access.user, access.alert.id)
     return render_template("alerts/detail.html", alert=data, props=data["properties"], access=access,
-                           area_names=area_names, closed_by_role=closed_by_role,
-                           boat_theft=theft.alert_card(session, access.user, access.alert.id), **forms), status
+                           area_names=area_names, closed_by_role=closed_by_role, **added, **forms), status
 
 
 @bp.get("/<int:alert_id>")
@@ -239,10 +239,6 @@ def photo(alert_id: int, photo_id: int):
 @bp.app_template_global("format_alert_time")
 def format_alert_time(value) -> str:
     """A time (datetime or ISO string) in the user's language and zone."""
-    from flask_babel import format_datetime
-
-    from watch.core.formats import unbroken
-
     if not value:
         return ""
     if isinstance(value, str):

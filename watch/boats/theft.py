@@ -1,7 +1,8 @@
 """Boats in alerts: the theft alert names the stolen boat or engine; police see its identifiers.
 
-The alerts domain calls `check_pick` before it stores a theft alert and `record`
-in the same transaction, so the form, the API and the worker follow one rule.
+Boats plug into alerts through `ALERT_EXTRA` (registered in the package's init_app):
+alerts call `check_pick` before they store a theft alert and `record` in the same
+transaction, so the form, the API and the worker follow one rule.
 """
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.boats.models import Boat, BoatEngine, BoatTheft
+from watch.alerts.extras import AlertExtra
+from watch.areas.models import AreaKind
+from watch.areas.service import get_area_for, membership_of
 from watch.audit.service import record_access
+from watch.boats.models import Boat, BoatEngine, BoatTheft
 from watch.boats.service import can_see_boat, engines_of, get_boat_for
 from watch.core.time import utcnow
 from watch.core.errors import NotFound, ServiceError
@@ -113,6 +117,26 @@ def alert_card(session: Session, user, alert_id: int) -> dict | None:
             "engines": [stolen_engine] if stolen_engine is not None else engines}
 
 
+def _check_alert(session: Session, user, category, fields: dict) -> dict:
+    boat_id, engine_id = check_pick(session, user, category=category, boat_id=fields.get("boat_id"),
+                                    engine_id=fields.get("engine_id"))
+    return {**fields, "boat_id": boat_id, "engine_id": engine_id}
+
+
+def _record_alert(session: Session, alert, fields: dict) -> None:
+    record(session, alert_id=alert.id, boat_id=fields["boat_id"], engine_id=fields["engine_id"])
+
+
+ALERT_EXTRA = AlertExtra(
+    check=_check_alert,
+    record=_record_alert,
+    form=lambda session, user: {"boat_picks": pickable(session, user)},
+    form_template="boats/_alert_picker.html",
+    detail=lambda session, user, alert_id: {"boat_theft": alert_card(session, user, alert_id)},
+    detail_template="boats/_alert_theft.html",
+)
+
+
 # --- the register search for someone who finds a boat or an engine -----------------------------------
 
 _SEPARATORS = re.compile(r"[\s\-_.:/]+")
@@ -129,9 +153,6 @@ def lookup(session: Session, user, area_id: int, query: str) -> dict:
     For members (and contacts, police) of a boat-watch area; an exact match only, and
     never who owns it.
     """
-    from watch.areas.models import AreaKind
-    from watch.areas.service import get_area_for, membership_of
-
     area = get_area_for(session, user, area_id, need="view")
     if area.kind != AreaKind.batsamverkan:
         raise ServiceError("not_boat_watch", _l("Boats are registered in boat-watch areas only."), 409)

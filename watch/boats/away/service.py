@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_
 from sqlmodel import Session, select
 
+from watch.accounts.models import User
 from watch.areas.models import Area, AreaMembership, AreaRole, AreaStatus
 from watch.areas.service import get_area_for, membership_of
 from watch.audit.service import record_access
 from watch.boats.away.models import AwayAudience, AwayNotice, AwayReader, AwayRequest
-from watch.core.time import utcnow
+from watch.core.db import get_session
 from watch.core.errors import NotFound, ServiceError
+from watch.core.time import utcnow
 
 MAX_REQUESTS = 10
 NEIGHBOUR_ROLES = (AreaRole.member, AreaRole.contact)
@@ -47,8 +50,6 @@ def _as_date(value, field: str) -> date:
 
 def today() -> date:
     """The local date (the municipality's time zone) the rules count from."""
-    from zoneinfo import ZoneInfo
-
     return utcnow().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
@@ -91,8 +92,6 @@ def _clean_requests(requests) -> list[str]:
 
 def neighbours(session: Session, user, area_id: int) -> list[tuple[int, str]]:
     """(user id, display name) of the area's members and contacts the user may choose as readers."""
-    from watch.accounts.models import User
-
     rows = session.exec(select(User.id, User.display_name).join(AreaMembership, AreaMembership.user_id == User.id)
                         .where(AreaMembership.area_id == area_id, AreaMembership.role.in_(NEIGHBOUR_ROLES), User.id != user.id)
                         .order_by(User.display_name, User.id)).all()
@@ -196,11 +195,6 @@ def requests_of(session: Session, notice_id: int) -> list[AwayRequest]:
     return list(session.exec(select(AwayRequest).where(AwayRequest.notice_id == notice_id).order_by(AwayRequest.id)))
 
 
-def readers_of(session: Session, notice_id: int) -> list[int]:
-    """User ids of the chosen neighbours."""
-    return list(session.exec(select(AwayReader.user_id).where(AwayReader.notice_id == notice_id)))
-
-
 def accept_request(session: Session, user, request_id: int) -> AwayRequest:
     """A reader takes on a request (empty the mailbox...). Commits."""
     req = session.get(AwayRequest, request_id) if isinstance(request_id, int) else None
@@ -243,6 +237,11 @@ def purge(session: Session, *, on: date | None = None) -> int:
     drop_notices(session, ids)
     session.commit()
     return len(ids)
+
+
+def purge_task(app) -> int:
+    """Periodic task: delete away notices a few days after the return (AWAY_KEEP_DAYS)."""
+    return purge(get_session())  # the task runner provides the app context
 
 
 def absent_audience(session: Session, area_ids, *, on: date | None = None) -> dict[int, int]:
