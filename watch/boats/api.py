@@ -6,13 +6,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from spectree import Response
 
-from watch.core.api import Error, require_login, spec
-from watch.core.api import strict_json
 from watch.audit.service import record_access
-from watch.core.api import Empty
 from watch.boats import service as boats
 from watch.boats.models import Boat
 from watch.boats.schemas import BoatIn, BoatList, BoatOut, BoatPatch, EngineIn, EngineOut
+from watch.core.api import Empty, Error, require_login, spec, strict_json
 from watch.core.db import get_session
 from watch.core.errors import ServiceError
 

@@ -5,6 +5,7 @@ from sqlmodel import select
 
 from watch.core import events
 from watch.boats.models import Boat
+from watch.boats.rota.models import CheckIn, WatchAssignment, WatchLogEntry, WatchShift, WatchSwap
 from watch.boats.service import drop_boat, engines_of
 
 
@@ -34,8 +35,6 @@ def on_user_export(user, session, data, **_):
 
 def on_user_export_watches(user, session, data, **_):
     """Add the user's night watches, swaps, check-ins and watch-log lines."""
-    from watch.boats.rota.models import CheckIn, WatchAssignment, WatchLogEntry, WatchShift, WatchSwap
-
     data["night_watches"] = [
         {"season_id": s.season_id, "night": s.night.isoformat(), "part": s.part, "auto": a.auto, "substitute": a.substitute_name}
         for a, s in session.exec(select(WatchAssignment, WatchShift).join(WatchShift, WatchShift.id == WatchAssignment.shift_id)

@@ -7,6 +7,18 @@ from sqlmodel import Field, SQLModel
 
 from watch.core.time import utcnow
 
+# Field bounds, written once: the table, the API schemas, the forms and the service read these.
+BOAT_NAME_MAX = 80
+BOAT_TYPE_MAX = 60
+HULL_ID_MAX = 40
+MOORING_MAX = 120
+LENGTH_M_MIN, LENGTH_M_MAX = 0.5, 100
+ENGINE_MAKE_MAX = 60
+ENGINE_MODEL_MAX = 60
+SERIAL_NUMBER_MAX = 60
+MARKING_MAX = 120
+POWER_HP_MIN, POWER_HP_MAX = 0.5, 2000
+
 
 class Boat(SQLModel, table=True):
     """A boat registered by a member of a boat-watch area."""
@@ -16,11 +28,11 @@ class Boat(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     area_id: int = Field(foreign_key="areas.id", index=True, ondelete="CASCADE")
     owner_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
-    name: str = Field(max_length=80)
-    boat_type: str = Field(default="", max_length=60)
+    name: str = Field(max_length=BOAT_NAME_MAX)
+    boat_type: str = Field(default="", max_length=BOAT_TYPE_MAX)
     length_m: float | None = None
-    hull_id: str = Field(default="", max_length=40)  # HIN/CIN or registration number
-    mooring: str = Field(default="", max_length=120)
+    hull_id: str = Field(default="", max_length=HULL_ID_MAX)  # HIN/CIN or registration number
+    mooring: str = Field(default="", max_length=MOORING_MAX)
     photo: str | None = Field(default=None, max_length=80)  # file name under the instance folder
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -33,11 +45,11 @@ class BoatEngine(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     boat_id: int = Field(foreign_key="boats.id", index=True, ondelete="CASCADE")
-    make: str = Field(max_length=60)
-    model: str = Field(default="", max_length=60)
+    make: str = Field(max_length=ENGINE_MAKE_MAX)
+    model: str = Field(default="", max_length=ENGINE_MODEL_MAX)
     power_hp: float | None = None
-    serial_number: str = Field(default="", max_length=60, index=True)
-    marking: str = Field(default="", max_length=120)  # ID or DNA marking
+    serial_number: str = Field(default="", max_length=SERIAL_NUMBER_MAX, index=True)
+    marking: str = Field(default="", max_length=MARKING_MAX)  # ID or DNA marking
     created_at: datetime = Field(default_factory=utcnow)
 
 

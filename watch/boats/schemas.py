@@ -3,15 +3,20 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from watch.boats.models import (
+    BOAT_NAME_MAX, BOAT_TYPE_MAX, ENGINE_MAKE_MAX, ENGINE_MODEL_MAX, HULL_ID_MAX, LENGTH_M_MAX, LENGTH_M_MIN, MARKING_MAX,
+    MOORING_MAX, POWER_HP_MAX, POWER_HP_MIN, SERIAL_NUMBER_MAX,
+)
+
 
 class EngineIn(BaseModel):
     """An engine."""
 
-    make: str = Field(min_length=1, max_length=60)
-    model: str = Field(default="", max_length=60)
-    power_hp: float | None = Field(default=None, ge=0.5, le=2000)
-    serial_number: str = Field(default="", max_length=60)
-    marking: str = Field(default="", max_length=120)
+    make: str = Field(min_length=1, max_length=ENGINE_MAKE_MAX)
+    model: str = Field(default="", max_length=ENGINE_MODEL_MAX)
+    power_hp: float | None = Field(default=None, ge=POWER_HP_MIN, le=POWER_HP_MAX)
+    serial_number: str = Field(default="", max_length=SERIAL_NUMBER_MAX)
+    marking: str = Field(default="", max_length=MARKING_MAX)
 
 
 class EngineOut(EngineIn):
@@ -24,21 +29,21 @@ class EngineOut(EngineIn):
 class BoatIn(BaseModel):
     """A boat."""
 
-    name: str = Field(min_length=1, max_length=80)
-    boat_type: str = Field(default="", max_length=60)
-    length_m: float | None = Field(default=None, ge=0.5, le=100)
-    hull_id: str = Field(default="", max_length=40)
-    mooring: str = Field(default="", max_length=120)
+    name: str = Field(min_length=1, max_length=BOAT_NAME_MAX)
+    boat_type: str = Field(default="", max_length=BOAT_TYPE_MAX)
+    length_m: float | None = Field(default=None, ge=LENGTH_M_MIN, le=LENGTH_M_MAX)
+    hull_id: str = Field(default="", max_length=HULL_ID_MAX)
+    mooring: str = Field(default="", max_length=MOORING_MAX)
 
 
 class BoatPatch(BaseModel):
     """Fields of a boat that can change."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=80)
-    boat_type: str | None = Field(default=None, max_length=60)
-    length_m: float | None = Field(default=None, ge=0.5, le=100)
-    hull_id: str | None = Field(default=None, max_length=40)
-    mooring: str | None = Field(default=None, max_length=120)
+    name: str | None = Field(default=None, min_length=1, max_length=BOAT_NAME_MAX)
+    boat_type: str | None = Field(default=None, max_length=BOAT_TYPE_MAX)
+    length_m: float | None = Field(default=None, ge=LENGTH_M_MIN, le=LENGTH_M_MAX)
+    hull_id: str | None = Field(default=None, max_length=HULL_ID_MAX)
+    mooring: str | None = Field(default=None, max_length=MOORING_MAX)
 
 
 class BoatOut(BaseModel):

@@ -19,12 +19,15 @@ from sqlmodel import Session, select
 
 from watch.areas.models import Area, AreaKind, AreaRole, AreaStatus
 from watch.areas.service import allowed, get_area_for, membership_of
-from watch.boats.models import Boat, BoatEngine
+from watch.boats.models import (
+    BOAT_NAME_MAX, BOAT_TYPE_MAX, ENGINE_MAKE_MAX, ENGINE_MODEL_MAX, HULL_ID_MAX, LENGTH_M_MAX, LENGTH_M_MIN, MARKING_MAX,
+    MOORING_MAX, POWER_HP_MAX, POWER_HP_MIN, SERIAL_NUMBER_MAX, Boat, BoatEngine,
+)
 from watch.core.time import utcnow
 from watch.core.errors import NotFound, ServiceError
 
-BOAT_FIELDS = {"name": 80, "boat_type": 60, "hull_id": 40, "mooring": 120}
-ENGINE_FIELDS = {"make": 60, "model": 60, "serial_number": 60, "marking": 120}
+BOAT_FIELDS = {"name": BOAT_NAME_MAX, "boat_type": BOAT_TYPE_MAX, "hull_id": HULL_ID_MAX, "mooring": MOORING_MAX}
+ENGINE_FIELDS = {"make": ENGINE_MAKE_MAX, "model": ENGINE_MODEL_MAX, "serial_number": SERIAL_NUMBER_MAX, "marking": MARKING_MAX}
 LABELS = {
     "name": _l("Name"), "boat_type": _l("Type"), "hull_id": _l("Hull or registration number"), "mooring": _l("Mooring place"),
     "make": _l("Make"), "model": _l("Model"), "serial_number": _l("Serial number"), "marking": _l("Marking"),
@@ -117,7 +120,7 @@ def register_boat(session: Session, user, area_id: int, **fields) -> Boat:
     if area.status != AreaStatus.active:
         raise ServiceError("area_not_active", _l("Boats can be registered only in an active area."), 409)
     values = _clean(fields, BOAT_FIELDS, ("name",))
-    boat = Boat(area_id=area.id, owner_id=user.id, length_m=_number(fields.get("length_m"), field="length_m", label=_l("Length"), low=0.5, high=100), **values)
+    boat = Boat(area_id=area.id, owner_id=user.id, length_m=_number(fields.get("length_m"), field="length_m", label=_l("Length"), low=LENGTH_M_MIN, high=LENGTH_M_MAX), **values)
     session.add(boat)
     session.commit()
     return boat
@@ -131,7 +134,7 @@ def update_boat(session: Session, user, boat_id: int, **fields) -> Boat:
             raise ServiceError("name_missing", _l("%(label)s must be filled in.", label=LABELS["name"]), 422, field="name")
         setattr(boat, key, value)
     if "length_m" in fields:
-        boat.length_m = _number(fields["length_m"], field="length_m", label=_l("Length"), low=0.5, high=100)
+        boat.length_m = _number(fields["length_m"], field="length_m", label=_l("Length"), low=LENGTH_M_MIN, high=LENGTH_M_MAX)
     boat.updated_at = utcnow()
     session.add(boat)
     session.commit()
@@ -161,7 +164,7 @@ def add_engine(session: Session, user, boat_id: int, **fields) -> BoatEngine:
     """The owner adds an engine to a boat. Commits."""
     boat = get_boat_for(session, user, boat_id, edit=True)
     values = _clean(fields, ENGINE_FIELDS, ("make",))
-    engine = BoatEngine(boat_id=boat.id, power_hp=_number(fields.get("power_hp"), field="power_hp", label=_l("Power (hp)"), low=0.5, high=2000), **values)
+    engine = BoatEngine(boat_id=boat.id, power_hp=_number(fields.get("power_hp"), field="power_hp", label=_l("Power (hp)"), low=POWER_HP_MIN, high=POWER_HP_MAX), **values)
     session.add(engine)
     session.commit()
     return engine

@@ -7,6 +7,7 @@ the next morning, split in two shifts at split_time.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -14,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from watch.accounts.models import User
 from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus
 from watch.areas.service import allowed, get_area_for, membership_of
 from watch.boats.models import Boat
@@ -125,6 +127,11 @@ def window(season: WatchSeason, shift: WatchShift) -> tuple[datetime, datetime]:
     return (begin, split) if shift.part == 0 else (split, end)
 
 
+def seasons_of(session: Session, area_id: int) -> list[WatchSeason]:
+    """An area's seasons, the latest first."""
+    return list(session.exec(select(WatchSeason).where(WatchSeason.area_id == area_id).order_by(WatchSeason.starts_on.desc())))
+
+
 def shifts_of(session: Session, season_id: int) -> list[WatchShift]:
     """A season's shifts in time order."""
     return list(session.exec(select(WatchShift).where(WatchShift.season_id == season_id)
@@ -134,6 +141,39 @@ def shifts_of(session: Session, season_id: int) -> list[WatchShift]:
 def team_of(session: Session, shift_id: int) -> list[WatchAssignment]:
     """Who stands a shift."""
     return list(session.exec(select(WatchAssignment).where(WatchAssignment.shift_id == shift_id).order_by(WatchAssignment.id)))
+
+
+def names_of(session: Session, ids) -> dict[int, str]:
+    """Display names of users by id."""
+    return {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(list(ids) or [-1])))}
+
+
+class Rota(NamedTuple):
+    """A season's rota as its page shows it to one user."""
+
+    shifts: list[WatchShift]
+    teams: dict[int, list[WatchAssignment]]  # shift id -> who stands it
+    mine: list[tuple[WatchShift, WatchAssignment]]  # the user's own watches
+    members: list[tuple[int, str]]  # (id, name) of the other watchers, to swap with or name as chief
+    names: dict[int, str]  # display names of everyone on a team
+    chief_names: dict[date, str | None]  # week start (Monday) -> the watch chief's name
+
+
+def season_rota(session: Session, user, season: WatchSeason, area: Area) -> Rota:
+    """Every shift of the season with its team, the user's own watches, the other watchers, the watch chiefs."""
+    shifts = shifts_of(session, season.id)
+    teams: dict[int, list[WatchAssignment]] = {s.id: [] for s in shifts}
+    for a in session.exec(select(WatchAssignment).where(WatchAssignment.shift_id.in_(list(teams) or [-1]))):
+        teams[a.shift_id].append(a)
+    mine = [(s, next(a for a in teams[s.id] if a.user_id == user.id)) for s in shifts
+            if any(a.user_id == user.id for a in teams[s.id])]
+    members = session.exec(select(User.id, User.display_name).join(AreaMembership, AreaMembership.user_id == User.id)
+                           .where(AreaMembership.area_id == area.id, AreaMembership.role.in_(WATCHERS), User.id != user.id)
+                           .order_by(User.display_name)).all()
+    names = names_of(session, {a.user_id for t in teams.values() for a in t})
+    chiefs = {c.week_start: c.user_id for c in session.exec(select(WatchChief).where(WatchChief.season_id == season.id))}
+    chief_names = {week: names_of(session, [u]).get(u) for week, u in chiefs.items()}
+    return Rota(shifts, teams, mine, list(members), names, chief_names)
 
 
 def _boats_by_owner(session: Session, area_id: int) -> dict[int, int]:

@@ -6,17 +6,14 @@ from datetime import timedelta
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlmodel import select
 
-from watch.core.forms import PlainForm
-from watch.accounts.models import User
-from watch.areas.models import Area, AreaMembership
+from watch.areas.models import Area
 from watch.boats.rota import reports, rounds, service
 from watch.boats.rota.forms import CheckpointForm, ChiefForm, LogForm, MissedForm, SeasonForm, SwapForm
-from watch.boats.rota.models import WatchAssignment, WatchChief, WatchSeason, WatchShift
+from watch.boats.rota.models import WatchAssignment, WatchShift
 from watch.core.db import get_session
 from watch.core.errors import ServiceError
-from watch.core.forms import show_refusal
+from watch.core.forms import PlainForm, show_refusal
 
 bp = Blueprint("rota", __name__, url_prefix="/watch")
 
@@ -25,10 +22,6 @@ bp = Blueprint("rota", __name__, url_prefix="/watch")
 @login_required
 def _login():
     """Every night-watch page needs a logged-in user."""
-
-
-def _names(session, ids) -> dict[int, str]:
-    return {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(list(ids) or [-1])))}
 
 
 @bp.route("/area/<int:area_id>", methods=["GET", "POST"])
@@ -49,7 +42,7 @@ def area_page(area_id: int):
         else:
             flash(_("The season is planned."), "success")
             return redirect(url_for("rota.season_page", season_id=season.id))
-    seasons = session.exec(select(WatchSeason).where(WatchSeason.area_id == area.id).order_by(WatchSeason.starts_on.desc())).all()
+    seasons = service.seasons_of(session, area.id)
     return render_template("boats/rota/area.html", area=area, seasons=seasons, form=form, manage=manage,
                            watcher=service.is_watcher(session, current_user, area)), 422 if form.errors else 200
 
@@ -59,27 +52,16 @@ def season_page(season_id: int):
     """The rota: every shift with its free places, your watches with swaps, the checkpoints."""
     session = get_session()
     season, area = service.get_season_for(session, current_user, season_id)
-    shifts = service.shifts_of(session, season.id)
-    teams: dict[int, list[WatchAssignment]] = {s.id: [] for s in shifts}
-    for a in session.exec(select(WatchAssignment).where(WatchAssignment.shift_id.in_(list(teams) or [-1]))):
-        teams[a.shift_id].append(a)
-    mine = [(s, next(a for a in teams[s.id] if a.user_id == current_user.id)) for s in shifts
-            if any(a.user_id == current_user.id for a in teams[s.id])]
-    members = session.exec(select(User.id, User.display_name).join(AreaMembership, AreaMembership.user_id == User.id)
-                           .where(AreaMembership.area_id == area.id, AreaMembership.role.in_(service.WATCHERS), User.id != current_user.id)
-                           .order_by(User.display_name)).all()
+    rota = service.season_rota(session, current_user, season, area)
     swap_form = SwapForm()
-    swap_form.to_user_id.choices = [("", "–")] + [(str(i), n) for i, n in members]
+    swap_form.to_user_id.choices = [("", "–")] + [(str(i), n) for i, n in rota.members]
     chief_form = ChiefForm()
-    chief_form.user_id.choices = [(current_user.id, current_user.display_name)] + [(i, n) for i, n in members]
-    names = _names(session, {a.user_id for t in teams.values() for a in t})
-    chiefs = {c.week_start: c.user_id for c in session.exec(select(WatchChief).where(WatchChief.season_id == season.id))}
-    chief_names = {week: name for week, name in ((w, _names(session, [u]).get(u)) for w, u in chiefs.items())}
-    return render_template("boats/rota/season.html", season=season, area=area, shifts=shifts, teams=teams, mine=mine,
-                           names=names, window=lambda s: service.window(season, s), swap_form=swap_form,
+    chief_form.user_id.choices = [(current_user.id, current_user.display_name)] + [(i, n) for i, n in rota.members]
+    return render_template("boats/rota/season.html", season=season, area=area, shifts=rota.shifts, teams=rota.teams, mine=rota.mine,
+                           names=rota.names, window=lambda s: service.window(season, s), swap_form=swap_form,
                            manage=service.may_manage(session, current_user, area), checkpoints=rounds.checkpoints_of(session, season.id),
                            checkpoint_form=CheckpointForm(), chief_form=chief_form, swaps=service.swaps_for(session, current_user), now=service.local_now(),
-                           chief=lambda night: chief_names.get(night - timedelta(days=night.weekday())))
+                           chief=lambda night: rota.chief_names.get(night - timedelta(days=night.weekday())))
 
 
 def _back(season_id):
@@ -237,11 +219,11 @@ def night(shift_id: int):
                 return redirect(url_for("rota.night", shift_id=shift.id))
     checks = rounds.rounds_of(session, shift.id)
     team = service.team_of(session, shift.id)
-    names = _names(session, {a.user_id for a in team} | {c.user_id for c in checks if c.user_id})
+    names = service.names_of(session, {a.user_id for a in team} | {c.user_id for c in checks if c.user_id})
     return render_template("boats/rota/night.html", shift=shift, season=season, area=session.get(Area, season.area_id),
                            window=service.window(season, shift), checkpoints=checkpoints, checks=checks, team=team, names=names,
                            writer=writer, missed=missed, log=log, entries=rounds.log_of(session, shift.id),
-                           chief=_names(session, [service.chief_of(session, season.id, shift.night)]).get(
+                           chief=service.names_of(session, [service.chief_of(session, season.id, shift.night)]).get(
                                service.chief_of(session, season.id, shift.night))), status
 
 
