@@ -13,7 +13,8 @@ from watch.alerts import photos as photo_store
 from watch.core.photos import prepare
 from watch.alerts import validate
 from watch.alerts.access import AlertAccess
-from watch.alerts.models import Alert, AlertPhoto, AlertUpdate, IdempotencyKey, Outcome, Status
+from watch.alerts.models import Alert, AlertArea, AlertPhoto, AlertUpdate, IdempotencyKey, Outcome, Status
+from watch.core.db import session_scope
 from watch.core.time import utcnow
 from watch.core.errors import ServiceError
 
@@ -116,16 +117,12 @@ def expire(session: Session) -> int:
 
 def expire_task(app) -> None:
     """Expiry as a registered periodic task (the worker loop or `flask --app watch tick`)."""
-    from watch.core.db import session_scope
-
     with session_scope(app) as session:
         expire(session)
 
 
 def purge_task(app) -> None:
     """Retention (ALERTS_RETENTION_DAYS) as a registered periodic task."""
-    from watch.core.db import session_scope
-
     with session_scope(app) as session:
         purge(session)
 
@@ -143,8 +140,6 @@ def purge(session: Session, *, days: int | None = None, batch: int = 500) -> tup
         # Children first: SQLite enforces cascades only with the pragma, so do not rely on it.
         for model in (AlertPhoto, AlertUpdate, IdempotencyKey):
             session.execute(delete(model).where(model.alert_id.in_(ids)))
-        from watch.alerts.models import AlertArea
-
         session.execute(delete(AlertArea).where(AlertArea.alert_id.in_(ids)))
         session.execute(delete(Alert).where(Alert.id.in_(ids)))
         session.commit()

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from watch.alerts.access import visible_clause
 from watch.alerts.models import Alert, AlertArea, AlertPhoto, AlertUpdate, Category, Outcome, Status, lat_band
 from watch.accounts.models import User
+from watch.areas.models import AreaMembership, AreaRole
 from watch.core.time import utcnow
 from watch.core.errors import ServiceError
 
@@ -172,8 +173,6 @@ def names(session: Session, ids) -> dict[int, str]:
 
 def speaker_roles(session: Session, ids, area_ids) -> dict[int, str]:
     """user id -> "police" or "contact": in whose name someone speaks in an alert of these areas."""
-    from watch.areas.models import AreaMembership, AreaRole
-
     ids = {i for i in ids if i}
     if not ids:
         return {}

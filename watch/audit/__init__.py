@@ -3,10 +3,12 @@ roster or a boat register is recorded (who, what, when). Other domains call
 `watch.audit.service.record_access(session, actor=..., kind=..., object_id=..., owner_id=...)`."""
 from flask import Flask
 
+from watch.core import tasks
+
 
 def init_app(app: Flask) -> None:
     """Register the admin page, the GDPR receivers and the retention task."""
-    from watch.core import tasks
+    # Here, not at the top: importing one module of the package (its service) must not load its pages.
     from watch.audit import hooks, models, service, views  # noqa: F401  (models: tables for the metadata)
 
     app.register_blueprint(views.bp)

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import text
 
-from watch.core.security import safe_next
-from watch.core.forms import PlainForm
+from watch.alerts import query
+from watch.alerts.present import features
 from watch.core.db import get_session
+from watch.core.forms import PlainForm
+from watch.core.security import safe_next
+from watch.main.todo import tasks_for
 
 bp = Blueprint("main", __name__)
 
@@ -24,8 +28,6 @@ def template_globals() -> dict:
 
 def nav_items() -> list[tuple[str, str]]:
     """(endpoint, label) of the main navigation."""
-    from flask_babel import lazy_gettext as _l
-
     items = [
         ("main.index", _l("Home")),
         ("areas.map_page", _l("Map")),
@@ -41,10 +43,6 @@ def index():
     """Start page: for a logged-in person their to-do list first, then the everyday ways in."""
     if not current_user.is_authenticated:
         return render_template("main/index.html")
-    from watch.alerts import query
-    from watch.alerts.present import features
-    from watch.main.todo import tasks_for
-
     session = get_session()
     tasks = tasks_for(session, current_user)
     recent, _cursor = query.list_alerts(session, current_user, limit=3)
