@@ -94,7 +94,7 @@ def measure(app, sizes, repeats: int) -> dict[int, dict[str, list[float]]]:
     """POST times (s) per size, inline and with a job, and the job's expansion time after the POST."""
     from watch.accounts.models import User
     from watch.push.models import Delivery, FanoutJob
-    from watch.push.worker import Worker
+    from watch.push.delivery.worker import Worker
 
     poster_id, where = setup(app, sizes)
     client = app.test_client()

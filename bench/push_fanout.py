@@ -154,7 +154,7 @@ def run(app, svc, opts) -> None:
     from watch.push.models import Delivery, FanoutJob
     from watch.push.webpush.ece import encrypt_payload
     from watch.push.webpush.message import PushMessage
-    from watch.push.worker import Worker, state
+    from watch.push.delivery.worker import Worker, state
 
     n = opts.devices
     with app.app_context():
@@ -181,7 +181,7 @@ def run(app, svc, opts) -> None:
 
         # Time the deliveries written inside each POST too: every one for a small audience, only the
         # police contacts' (plus one FanoutJob row) above PUSH_FANOUT_INLINE_MAX.
-        from watch.push import fanout
+        from watch.push.delivery import fanout
 
         inner, fan_times = {name: getattr(fanout, name) for name in ("fan_out", "fan_out_police")}, []
 
@@ -270,7 +270,7 @@ def run(app, svc, opts) -> None:
         print(f"speed-up over the naive loop: {rate * naive:.1f}x")
 
         # The sender alone over the same devices: what the worker's claim/record adds on top.
-        from watch.push.worker import make_sender
+        from watch.push.delivery.worker import make_sender
 
         sender = make_sender(app)
         messages = [PushMessage(s["endpoint"], s["keys"]["p256dh"], s["keys"]["auth"], json.loads(payload), ttl=3600,
@@ -325,7 +325,7 @@ def run_realistic(app, services, bundle: Path, opts, *, url: str, instance: Path
     from watch.accounts.models import User
     from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus
     from watch.push.models import PushSubscription
-    from watch.push.worker import state
+    from watch.push.delivery.worker import state
 
     n = opts.devices
     print(f"realistic: {n:,} devices on three TLS push services answering after {opts.rtt * 1000:.0f} ms "
@@ -412,7 +412,7 @@ def run_realistic(app, services, bundle: Path, opts, *, url: str, instance: Path
 
         # Baseline: the configuration before this benchmark's settings (HTTP/1.1, 32 requests in flight
         # per push service, batches of 500), one worker in this process, the same alert again.
-        from watch.push.worker import Worker
+        from watch.push.delivery.worker import Worker
 
         saved = {k: app.config[k] for k in ("PUSH_PER_HOST_CONCURRENCY", "PUSH_CONNECTIONS", "PUSH_BATCH_SIZE")}
         app.config.update(PUSH_PER_HOST_CONCURRENCY=32, PUSH_CONNECTIONS=64, PUSH_BATCH_SIZE=500)
@@ -457,7 +457,7 @@ class WorkerPool:
     """The realistic run's workers: one Worker in this process, or `python -m watch.push` processes."""
 
     def __init__(self, app, opts, *, url: str, instance: Path, services, bundle: Path) -> None:
-        from watch.push.worker import Worker
+        from watch.push.delivery.worker import Worker
 
         self.app, self.procs, self.worker = app, [], None
         if opts.workers <= 0:

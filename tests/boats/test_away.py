@@ -153,7 +153,7 @@ def test_an_alert_during_the_absence_reaches_the_owner_and_helpers(session, stre
 def test_alert_pushes_to_the_absent_owner_even_when_muted(app, session, street, make_user):
     """The push fan-out asks the boats domain for the absent household: a muted owner still gets it."""
     from watch.alerts.models import Alert, Category
-    from watch.push import fanout
+    from watch.push.delivery import fanout
     from watch.push.models import Delivery, PushPreference, PushSubscription
 
     area, people = street

@@ -1,11 +1,11 @@
-"""Activation pushes through watch.push.notices: one urgent notice per (nearest area, language) to every device of
+"""Activation pushes through watch.push.notices.service: one urgent notice per (nearest area, language) to every device of
 the municipality's members, in the activation's transaction; a member who set the area to 'none' is not pushed."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from watch.crisis import service
-from watch.push import preferences
+from watch.push.devices import preferences
 from watch.push.models import LEVEL_NONE, Delivery, PushNotice, PushSubscription
 
 _n = iter(range(1, 10**6))

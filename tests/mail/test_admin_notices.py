@@ -12,7 +12,7 @@ from watch.core import tasks
 from watch.core.time import utcnow
 from watch.mail.models import OutboxMessage
 from watch.mail.sender import send_due
-from watch.push.admin_notices import send_admin_notices
+from watch.push.notices.admin import send_admin_notices
 
 
 def _fail_one(app, session, smtp, to):

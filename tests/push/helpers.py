@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from tests.factories import create_area
 from watch.areas.models import Area, AreaMembership, AreaRole, AreaStatus
-from watch.push import service as push_service_mod
-from watch.push.worker import Worker
+from watch.push.devices import service as push_service_mod
+from watch.push.delivery.worker import Worker
 
 BOXES = {
     "Gamla stan": (17.000, 58.750, 17.010, 58.755),

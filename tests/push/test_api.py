@@ -8,7 +8,7 @@ from tests.push.helpers import World, post_alert
 from watch.core import events
 from watch.push.models import Delivery, PushSubscription
 from watch.push.webpush.vapid import load_private_key, public_key_b64url
-from watch.push.worker import Worker, state
+from watch.push.delivery.worker import Worker, state
 
 KEYS = {"p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
         "auth": "tBHItJI5svbpez7KI4CCXg"}
@@ -52,7 +52,7 @@ def test_subscribe_list_update_delete(app, client, auth, session, make_user, pus
 
 def test_other_peoples_devices_do_not_exist(app, client, auth, session, make_user, pushsvc):
     owner, other = make_user(), make_user()
-    sub, _ = __import__("watch.push.service", fromlist=["subscribe"]).subscribe(
+    sub, _ = __import__("watch.push.devices.service", fromlist=["subscribe"]).subscribe(
         session, owner, subscription=pushsvc.new_subscription(), label="Ägarens")
     auth.as_user(other)
     assert client.get(f"/api/v1/push/subscriptions/{sub.id}").status_code == 404

@@ -11,13 +11,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from watch.core.netguard import is_forbidden_address
 from watch.push.webpush.endpoints import (
     DEFAULT_ALLOWED_HOSTS,
     InvalidSubscription,
     UnsafeAddress,
     check_resolved_addresses,
     host_matches,
-    is_forbidden_address,
     validate_subscription,
 )
 

@@ -7,9 +7,9 @@ from sqlalchemy import select, update
 
 from tests.push.helpers import World, WorkerThread, add_device, post_alert
 from watch.core.time import utcnow
-from watch.push.escalation import escalate_due
+from watch.push.delivery.escalation import escalate_due
 from watch.push.models import Delivery, PushEscalation
-from watch.push.worker import Worker
+from watch.push.delivery.worker import Worker
 
 
 def age(session, alert_id, minutes):

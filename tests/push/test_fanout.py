@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from tests.push.helpers import World, WorkerThread, add_device, join, post_alert
 from watch.areas.models import AreaRole
 from watch.push.models import Delivery, PushSubscription
-from watch.push.worker import Worker
+from watch.push.delivery.worker import Worker
 
 
 def deliveries(session, alert_id):
@@ -134,7 +134,7 @@ def test_police_role_counts_once_and_wins(app, client, auth, session, world: Wor
 
 
 def test_inprocess_worker_starts_on_first_request_and_delivers(app, client, auth, session, world: World, pushsvc):
-    from watch.push.worker import state, stop_inprocess_worker
+    from watch.push.delivery.worker import state, stop_inprocess_worker
 
     app.config["PUSH_WORKER_INPROCESS"] = True
     try:

@@ -5,10 +5,10 @@ import schemathesis
 from sqlalchemy import select
 
 from tests.push.helpers import World, post_alert
-from watch.push import fanout
+from watch.push.delivery import fanout
 from watch.push.models import Delivery, FanoutJob
-from watch.push.service import alert_receipt
-from watch.push.worker import Worker
+from watch.push.devices.service import alert_receipt
+from watch.push.delivery.worker import Worker
 
 
 def test_a_big_audience_gets_police_inline_then_the_job_expands_the_rest_once(app, client, auth, session, world: World, pushsvc):

@@ -10,7 +10,8 @@ from sqlalchemy import delete, func, select
 from tests.push.helpers import World, add_device, join
 from watch.alerts.models import Alert, AlertArea, Category
 from watch.areas.models import AreaMembership, AreaRole
-from watch.push import fanout, preferences
+from watch.push.delivery import fanout
+from watch.push.devices import preferences
 from watch.push.models import Delivery, FanoutJob, PushSubscription
 
 # 23:30 in Stockholm: inside the quiet hours (22-07) some of them keep.

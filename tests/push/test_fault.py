@@ -24,7 +24,7 @@ from tests.push.procs import ServiceProcess, start_worker, worker_env
 from watch.accounts.models import User
 from watch.areas.models import AreaMembership, AreaRole
 from watch.push.models import Delivery, FanoutJob, PushSubscription
-from watch.push.worker import is_postgres
+from watch.push.delivery.worker import is_postgres
 
 DEVICES = 1000
 

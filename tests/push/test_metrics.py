@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tests.push.helpers import World, post_alert
 from watch.core.time import utcnow
 from watch.push.models import FanoutJob
-from watch.push.worker import Worker
+from watch.push.delivery.worker import Worker
 
 
 def scrape(client) -> dict:

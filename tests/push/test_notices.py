@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.push.helpers import World
-from watch.push import preferences
-from watch.push.batches import purge
+from watch.push.devices import preferences
+from watch.push.delivery.batches import purge
 from watch.push.models import Delivery, PushNotice
-from watch.push.notices import notice_receipt, send_notice
-from watch.push.worker import Worker
+from watch.push.notices.service import notice_receipt, send_notice
+from watch.push.delivery.worker import Worker
 
 
 def rows(session, notice_id):

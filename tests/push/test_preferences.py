@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.push.helpers import World, post_alert
-from watch.push import fanout, preferences
+from watch.push.delivery import fanout
+from watch.push.devices import preferences
 from watch.push.models import Delivery
 
 STHLM = ZoneInfo("Europe/Stockholm")

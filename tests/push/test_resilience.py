@@ -15,7 +15,8 @@ from watch.areas.models import AreaMembership, AreaRole
 from watch.core.db import session_scope
 from watch.core.time import utcnow
 from watch.push.models import Delivery, PushSubscription
-from watch.push.worker import Worker, claim, is_postgres
+from watch.push.delivery.batches import claim
+from watch.push.delivery.worker import Worker, is_postgres
 
 # The outage lasts 20 s; the suite uses a shorter one by default to keep its wall
 # time reasonable (the behaviour does not depend on the length once it spans several

@@ -11,7 +11,8 @@ from tests.push.helpers import World, post_alert
 from watch.core.db import session_scope
 from watch.core.time import utcnow
 from watch.push.models import Delivery, PushSubscription
-from watch.push.worker import Worker, claim, is_postgres
+from watch.push.delivery.batches import claim
+from watch.push.delivery.worker import Worker, is_postgres
 
 
 def rows(session, alert_id):
@@ -111,7 +112,7 @@ def test_gives_up_when_the_ttl_is_over_and_keeps_the_subscription(app, client, a
     session.execute(update(Delivery).where(Delivery.alert_id == alert_id)
                     .values(created_at=utcnow() - timedelta(seconds=ttl - 0.005)))
     session.commit()
-    with caplog.at_level(logging.ERROR, logger="watch.push.worker"):
+    with caplog.at_level(logging.ERROR, logger="watch.push.delivery.worker"):
         Worker(app).drain(10)
     row = rows(session, alert_id)[world.people["member"].id]
     assert row.status == "failed" and row.attempts == 1 and "TTL over" in row.reason
@@ -178,7 +179,7 @@ def test_expired_lease_is_taken_over_and_live_lease_is_not(app, client, auth, se
 
 
 def test_a_late_worker_does_not_overwrite_the_new_owner(app, client, auth, session, world: World, pushsvc):
-    from watch.push.worker import record
+    from watch.push.delivery.batches import record
 
     alert_id = alert_for(client, auth, world)
     with session_scope(app) as s:
@@ -228,7 +229,7 @@ def test_postgres_claims_skip_rows_another_worker_is_claiming(app, client, auth,
 
 def test_purge_drops_old_final_rows_and_orphans_but_keeps_open_ones(app, client, auth, session, world: World, pushsvc):
     from watch.alerts.models import Alert
-    from watch.push.service import purge_deliveries
+    from watch.push.devices.service import purge_deliveries
 
     alert_id = alert_for(client, auth, world)
     Worker(app).drain(5)

@@ -1,6 +1,6 @@
 """Telling a municipality's members that a trygghetspunkt opened: which point, how far from their area, what it offers.
 
-The audience is everyone with an active watch area in the municipality. Each gets a push notice (watch.push.notices)
+The audience is everyone with an active watch area in the municipality. Each gets a push notice (watch.push.notices.service)
 on their devices; e-mail goes to those who chose it (CrisisMailChoice) and confirmed their address. Both are written
 in the activation's own transaction: nothing leaves if it rolls back."""
 from __future__ import annotations
@@ -16,6 +16,7 @@ from watch.accounts.models import User
 from watch.areas.models import Area, AreaMembership, AreaStatus
 from watch.crisis import distance
 from watch.crisis.models import OFFERS, CrisisMailChoice, CrisisPoint, split_offers
+from watch.push.notices.service import count_deliveries, send_notice
 
 
 def audience(session: Session, point: CrisisPoint) -> dict[int, tuple[int, str, float]]:
@@ -70,11 +71,6 @@ def push(session: Session, point: CrisisPoint, people: dict[int, tuple[int, str,
     """One urgent push notice per (nearest area, language), in the caller's transaction; returns the devices reached.
 
     Urgent: it goes through quiet hours; with the area, a member who set that area to "none" is not pushed."""
-    from sqlalchemy import func
-
-    from watch.push.models import Delivery
-    from watch.push.notices import send_notice
-
     locales = dict(session.exec(select(User.id, User.locale).where(User.id.in_(list(people) or [0]))).all())
     groups: dict[tuple[int, str | None], list[int]] = {}
     for user_id, (area_id, _name, _m) in people.items():
@@ -90,10 +86,8 @@ def push(session: Session, point: CrisisPoint, people: dict[int, tuple[int, str,
         notice = send_notice(session, user_ids=user_ids, title=title[:120], body=body[:500], url=url, kind="crisis_point",
                              priority="urgent", ttl=6 * 3600, area_id=area_id, now=now)
         notice_ids.append(notice.id)
-    if not notice_ids:
-        return 0
     # One count for all notices (a big municipality has thousands of areas).
-    return int(session.exec(select(func.count()).select_from(Delivery).where(Delivery.notice_id.in_(notice_ids))).one())
+    return count_deliveries(session, notice_ids)
 
 
 def summary(counts: dict) -> str:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import certifi
 
-from watch.push.webpush.endpoints import is_forbidden_address
+from watch.core.netguard import is_forbidden_address
 
 MAX_ANSWER = 64 * 1024
 

@@ -14,7 +14,13 @@ from flask import Flask
 from watch.core import events, tasks
 from watch.core.settings import DEV_ENVS, ConfigError
 from watch.mail import privacy, sender
-from watch.mail.service import check_address, compose, public_url, queue, recipient_locale
+from watch.mail.service import (
+    check_address,
+    compose,
+    public_url,
+    queue,
+    recipient_locale,
+)
 
 __all__ = ["check_address", "compose", "init_app", "public_url", "queue", "recipient_locale"]
 

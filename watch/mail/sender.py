@@ -22,7 +22,6 @@ from sqlalchemy import delete, or_, update
 from sqlmodel import Session, select
 
 from watch.core.db import engine
-
 from watch.core.time import utcnow
 from watch.mail.models import FAILED, PENDING, SENT, OutboxMessage
 

@@ -1,7 +1,9 @@
 """Web Push: devices, durable fan-out of alerts, delivery workers, receipts and escalation.
 
-Protocol building blocks live in endpoints (subscription validation, SSRF guard)
-and sender (RFC 8291 encryption, RFC 8292 VAPID, pooled delivery).
+Sub-domains: devices/ (subscriptions, preferences, the notifications page and API),
+delivery/ (fan-out, batches, workers, wake-ups, escalation), notices/ (non-alert pushes,
+the admins' failure notice); webpush/ is the protocol library (subscription validation,
+RFC 8291 encryption, RFC 8292 VAPID, pooled delivery), free of Flask and the app.
 """
 from __future__ import annotations
 
@@ -14,9 +16,12 @@ if TYPE_CHECKING:  # light to import: `python -m watch.push` blocks SIGTERM befo
 def init_app(app: Flask) -> None:
     """Load the VAPID key (refusing to start without one in production), register routes, hooks, CLI."""
     from watch.core import events, tasks
-    from watch.push import admin_notices, api, escalation, fanout, keys, metrics, models, service, views  # noqa: F401  (models: tables)
+    from watch.push import keys, metrics, models  # noqa: F401  (models: tables)
     from watch.push.cli import push_cli, push_worker
-    from watch.push.worker import EXT, PushState, ensure_inprocess_worker
+    from watch.push.delivery import escalation, fanout
+    from watch.push.delivery.worker import EXT, PushState, ensure_inprocess_worker
+    from watch.push.devices import api, service, views
+    from watch.push.notices import admin as admin_notices
 
     app.extensions[EXT] = PushState(vapid=keys.load(app))
     app.register_blueprint(api.bp)

@@ -8,6 +8,6 @@ import signal
 
 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
 
-from watch.push.run import main  # noqa: E402  (after the signals are blocked)
+from watch.push.delivery.run import main  # noqa: E402  (after the signals are blocked)
 
 raise SystemExit(main())

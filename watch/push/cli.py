@@ -1,4 +1,4 @@
-"""Push commands: `flask --app watch push-worker` (a delivery worker; see watch.push.run) and `flask push ...`."""
+"""Push commands: `flask --app watch push-worker` (a delivery worker; see watch.push.delivery.run) and `flask push ...`."""
 from __future__ import annotations
 
 import logging
@@ -6,6 +6,13 @@ import logging
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import func, select
+
+from watch.core.db import session_scope
+from watch.push.delivery.escalation import escalate_due
+from watch.push.delivery.run import serve
+from watch.push.models import Delivery
+from watch.push.webpush.vapid import generate_vapid_keypair
 
 push_cli = AppGroup("push", help="Web Push: keys, escalation, delivery status.")
 
@@ -16,8 +23,6 @@ push_cli = AppGroup("push", help="Web Push: keys, escalation, delivery status.")
 @with_appcontext
 def push_worker(once: bool, timeout: float) -> None:
     """Run a push delivery worker until SIGTERM (production: `python -m watch.push`, safe from its first instant)."""
-    from watch.push.run import serve
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     raise SystemExit(serve(current_app._get_current_object(), once=once, timeout=timeout))
 
@@ -25,8 +30,6 @@ def push_worker(once: bool, timeout: float) -> None:
 @push_cli.command("generate-key")
 def generate_key() -> None:
     """Print a new VAPID private key (PEM) for WATCH_VAPID_PRIVATE_KEY, and its public key."""
-    from watch.push.webpush.vapid import generate_vapid_keypair
-
     pem, public = generate_vapid_keypair()
     click.echo(pem.decode("ascii").strip())
     click.echo(f"# public key (applicationServerKey): {public}", err=True)
@@ -36,8 +39,6 @@ def generate_key() -> None:
 @with_appcontext
 def escalate() -> None:
     """Escalate alerts no police contact acknowledged in time (the workers also do this)."""
-    from watch.push.escalation import escalate_due
-
     click.echo(f"escalated {escalate_due(current_app._get_current_object())} alert areas")
 
 
@@ -45,10 +46,7 @@ def escalate() -> None:
 @with_appcontext
 def status() -> None:
     """Count deliveries by status."""
-    from sqlalchemy import func, select
 
-    from watch.core.db import session_scope
-    from watch.push.models import Delivery
 
     with session_scope() as session:
         for st, n in session.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all():

@@ -7,8 +7,12 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
-from watch.push.webpush.vapid import generate_vapid_keypair, load_private_key, public_key_b64url
 from watch.core.settings import ConfigError, instance_secret
+from watch.push.webpush.vapid import (
+    generate_vapid_keypair,
+    load_private_key,
+    public_key_b64url,
+)
 
 KEY_FILE = "vapid_private_key.pem"
 DEV_SUBJECT = "mailto:grannsamverkan@example.org"

@@ -20,6 +20,10 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from sqlalchemy import func, select
 
+from watch.core.db import session_scope
+from watch.core.time import utcnow
+from watch.push.models import JOB_OPEN, OPEN_STATUSES, STATUSES, Delivery, FanoutJob
+
 bp = Blueprint("push_metrics", __name__)
 EXT = "watch.push.metrics"
 POST_ENDPOINTS = {"alerts_api.create", "alerts.new"}
@@ -41,10 +45,6 @@ class _QueueCollector:
         self.app = app
 
     def collect(self):
-        from watch.core.db import session_scope
-        from watch.core.time import utcnow
-        from watch.push.models import JOB_OPEN, OPEN_STATUSES, STATUSES, Delivery, FanoutJob
-
         now = utcnow()
         with session_scope(self.app) as session:
             counts = dict(session.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all())

@@ -60,7 +60,7 @@ class Delivery(SQLModel, table=True):
     """One alert (or notice) to one device: claimed, sent and finalised by a worker.
 
     An alert's police deliveries are written with the alert; the rest by a worker
-    expanding the alert's FanoutJob (watch.push.fanout). One row per alert and device
+    expanding the alert's FanoutJob (watch.push.delivery.fanout). One row per alert and device
     (unique), so an expansion that is run twice writes nothing twice.
     """
 
@@ -80,7 +80,7 @@ class Delivery(SQLModel, table=True):
     # of the INSERT), and an alert to 10,000 devices writes 10,000 rows inside the POST. A
     # purged alert, a subscription that is gone, a deleted user (user_deleting removes their
     # rows) or area leaves an id matching nothing: the worker skips such rows, and
-    # watch.push.worker.purge() deletes final rows after PUSH_DELIVERY_RETENTION_DAYS.
+    # watch.push.delivery.worker.purge() deletes final rows after PUSH_DELIVERY_RETENTION_DAYS.
     # Exactly one of alert_id and notice_id is set.
     alert_id: int | None = Field(default=None)
     notice_id: int | None = Field(default=None)

@@ -29,7 +29,8 @@ from functools import partial
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from watch.push.webpush.endpoints import IPAddress, check_resolved_addresses
+from watch.core.netguard import IPAddress
+from watch.push.webpush.endpoints import check_resolved_addresses
 
 MAX_BODY_BYTES = 256 * 1024  # push services answer with a few bytes; more is a broken peer
 KEEPALIVE_SECONDS = 60.0

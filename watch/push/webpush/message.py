@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from hashlib import sha256
 from typing import Any, Literal
-from collections.abc import Mapping
 
 from watch.push.webpush.endpoints import b64url
 

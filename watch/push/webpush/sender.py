@@ -24,10 +24,11 @@ from urllib.parse import SplitResult, urlsplit
 import aiohttp
 from yarl import URL
 
+from watch.core.netguard import is_forbidden_address
 from watch.push.retry import CircuitBreaker, SendResult, classify, service_trouble
 from watch.push.webpush import client
 from watch.push.webpush.ece import encrypt_payload
-from watch.push.webpush.endpoints import InvalidSubscription, UnsafeAddress, is_forbidden_address
+from watch.push.webpush.endpoints import InvalidSubscription, UnsafeAddress
 from watch.push.webpush.message import MAX_PAYLOAD_BYTES, PushMessage
 from watch.push.webpush.vapid import VapidSigner, origin_for_endpoint
 

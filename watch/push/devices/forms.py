@@ -6,8 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TimeField
 from wtforms.validators import Optional
 
-from watch.push.preferences import LEVEL_LABELS
-
+from watch.push.devices.preferences import LEVEL_LABELS
 
 
 class QuietHoursMixin:

@@ -14,20 +14,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from watch.accounts.models import User
+from watch.alerts.models import Alert, AlertArea, Category, Status
+from watch.areas.models import Area, AreaStatus
+from watch.areas.service import same_municipality
 from watch.core.db import session_scope
 from watch.core.time import utcnow
-from watch.push.fanout import fan_out_escalation
+from watch.push.delivery.fanout import fan_out_escalation
+from watch.push.delivery.wake import announce
 from watch.push.models import PushEscalation
-from watch.push.wake import announce
 
 log = logging.getLogger(__name__)
 
 
 def due_escalations(session: Session, *, after_minutes: float, window_hours: float, now=None) -> list[tuple[int, int]]:
     """(alert_id, area_id) pairs past the acknowledgement deadline and not yet escalated."""
-    from watch.alerts.models import Alert, AlertArea, Category, Status
-    from watch.areas.models import Area, AreaStatus
-
     now = now or utcnow()
     done = exists().where(PushEscalation.alert_id == Alert.id, PushEscalation.area_id == AlertArea.area_id)
     rows = session.execute(
@@ -48,17 +48,12 @@ def due_escalations(session: Session, *, after_minutes: float, window_hours: flo
 
 def backup_police_ids(session: Session, municipality: str) -> list[int]:
     """Police users serving this municipality (compared as the areas domain does)."""
-    from watch.areas.service import same_municipality
-
     rows = session.execute(select(User.id, User.municipality).where(User.is_police.is_(True), User.municipality.is_not(None)))
     return [uid for uid, m in rows if same_municipality(m, municipality)]
 
 
 def escalate(session: Session, alert_id: int, area_id: int, *, now=None) -> int | None:
     """Escalate one alert in one area; returns the devices targeted, or None if already done. Commits."""
-    from watch.alerts.models import Alert
-    from watch.areas.models import Area
-
     alert, area = session.get(Alert, alert_id), session.get(Area, area_id)
     if alert is None or area is None:
         return None

@@ -9,13 +9,28 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from watch.core.time import utcnow
+from watch.alerts.access import get_alert_for
+from watch.areas.models import AreaRole
+from watch.core.db import session_scope
 from watch.core.errors import Forbidden, NotFound, ServiceError
-from watch.push.webpush.endpoints import InvalidSubscription, validate_subscription
+from watch.core.time import utcnow
+from watch.push.delivery.batches import purge
+from watch.push.delivery.worker import state
 from watch.push.models import (
-    FAILED, GONE, JOB_OPEN, OPEN_STATUSES, POLICE_ROLES, SENT, Delivery, FanoutJob, PushEscalation, PushPreference,
-    PushQuietHours, PushSubscription,
+    FAILED,
+    GONE,
+    JOB_OPEN,
+    OPEN_STATUSES,
+    POLICE_ROLES,
+    SENT,
+    Delivery,
+    FanoutJob,
+    PushEscalation,
+    PushPreference,
+    PushQuietHours,
+    PushSubscription,
 )
+from watch.push.webpush.endpoints import InvalidSubscription, validate_subscription
 
 LABEL_MAX = 80
 
@@ -140,8 +155,6 @@ def unsubscribe(session: Session, user, subscription_id: int) -> None:
 
 def public_key() -> str:
     """The VAPID public key (applicationServerKey) for browsers, base64url."""
-    from watch.push.worker import state
-
     return state(current_app).vapid.public_key
 
 
@@ -184,9 +197,6 @@ def receipt_by_role(session: Session, alert_id: int) -> dict[str, dict[str, int]
 
 def receipt_access(session: Session, user, alert_id: int, *, detailed: bool):
     """The alert if the user may see its receipt: the author, contacts, police, admins (detailed: not the author)."""
-    from watch.alerts.access import get_alert_for
-    from watch.areas.models import AreaRole
-
     access = get_alert_for(session, user, alert_id)
     staff = access.is_admin or access.has_role(AreaRole.contact, AreaRole.police)
     if not staff and (detailed or not access.is_author):
@@ -220,8 +230,5 @@ def on_user_export(user, session, data, **_kw) -> None:
 
 def purge_deliveries(app) -> int:
     """Periodic task: delete delivery records past PUSH_DELIVERY_RETENTION_DAYS (and of deleted alerts)."""
-    from watch.core.db import session_scope
-    from watch.push.batches import purge
-
     with session_scope(app) as session:
         return purge(session, retention_days=float(app.config["PUSH_DELIVERY_RETENTION_DAYS"]))

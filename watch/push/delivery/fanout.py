@@ -16,20 +16,44 @@ import logging
 from datetime import UTC, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, func, insert, literal, not_, or_, select, true, update
+from sqlalchemy import (
+    and_,
+    case,
+    func,
+    insert,
+    literal,
+    not_,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from watch.core import events
 from watch.accounts.models import User
+from watch.alerts.models import Alert, AlertArea
 from watch.areas.models import Area, AreaMembership, AreaRole, AreaStatus
+from watch.core import events
 from watch.core.time import utcnow
-from watch.push import preferences
+from watch.push.delivery.wake import announce
+from watch.push.devices import preferences
 from watch.push.models import (
-    JOB_DONE, JOB_OPEN, KIND_ALERT, KIND_ESCALATION, PENDING, PRIORITY, ROLE_ADMIN, ROLE_BACKUP_POLICE, ROLE_CONTACT,
-    ROLE_MEMBER, ROLE_POLICE, Delivery, FanoutJob, PushSubscription,
+    JOB_DONE,
+    JOB_OPEN,
+    KIND_ALERT,
+    KIND_ESCALATION,
+    PENDING,
+    PRIORITY,
+    ROLE_ADMIN,
+    ROLE_BACKUP_POLICE,
+    ROLE_CONTACT,
+    ROLE_MEMBER,
+    ROLE_POLICE,
+    Delivery,
+    FanoutJob,
+    PushSubscription,
 )
-from watch.push.wake import CHANNEL, announce  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
 COLUMNS = ("alert_id", "subscription_id", "user_id", "area_id", "role", "priority", "kind", "status", "attempts",
@@ -229,8 +253,6 @@ def claim_job(session: Session, token: str, *, lease_seconds: float, postgres: b
 def expand_step(session: Session, job_id: int, token: str, *, chunk: int, lease_seconds: float) -> tuple[int, bool]:
     """Write the next chunk of a leased job's deliveries, moving its cursor, in one transaction (the
     caller commits); returns (deliveries written, job finished). (0, True) also when the lease was lost."""
-    from watch.alerts.models import Alert, AlertArea
-
     job = session.get(FanoutJob, job_id)
     if job is None or job.claimed_by != token or job.status != JOB_OPEN:
         return 0, True

@@ -9,9 +9,10 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 from spectree import Response
 
+from watch.areas.service import user_area_ids
 from watch.core.api import Error, require_login, spec
 from watch.core.db import DbId, get_session
-from watch.push import preferences, service
+from watch.push.devices import preferences, service
 
 bp = Blueprint("push_api", __name__, url_prefix="/api/v1")
 bp.before_request(require_login)
@@ -145,7 +146,6 @@ def remove(subscription_id: int):
 
 
 def _preferences() -> PreferencesIO:
-    from watch.areas.service import user_area_ids
 
     session = get_session()
     levels = preferences.levels_for(session, current_user)
@@ -167,8 +167,6 @@ def get_preferences():
 @spec.validate(json=PreferencesIO, resp=Response(HTTP_200=PreferencesIO, HTTP_401=Error, HTTP_422=Error), tags=["push"])
 def put_preferences(json: PreferencesIO):
     """Set levels for some areas and the quiet hours (police contacts always get their areas' alerts)."""
-    from watch.areas.service import user_area_ids
-
     session = get_session()
     preferences.save(session, current_user, levels={p.area_id: p.level for p in json.areas},
                      area_ids=user_area_ids(session, current_user), quiet_start=json.quiet_start, quiet_end=json.quiet_end)

@@ -5,7 +5,8 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from watch.push.preferences import category_value
+from watch.alerts.models import CATEGORY_LABELS, Category
+from watch.push.devices.preferences import category_value
 from watch.push.models import KIND_ESCALATION
 from watch.push.webpush.message import alert_topic
 
@@ -35,8 +36,6 @@ def locale_for(user_locale: str | None) -> str:
 
 def payload(alert, *, area_name: str | None, kind: str, locale: str) -> dict:
     """The JSON the service worker shows: {title, body, url, alert_id, category, tag}."""
-    from watch.alerts.models import CATEGORY_LABELS, Category
-
     category = category_value(alert)
     with force_locale(locale):
         label = str(CATEGORY_LABELS.get(Category(category), category))

@@ -1,6 +1,6 @@
 """Notices: pushes that are not alerts (a crisis point opened, a rota reminder), for other domains.
 
-    from watch.push.notices import send_notice
+    from watch.push.notices.service import send_notice
     notice = send_notice(session, user_ids=[...], title=..., body=..., url="/crisis/7",
                          kind="crisis_point", priority="urgent", ttl=3600)
     session.commit()
@@ -22,12 +22,23 @@ from sqlalchemy import func, insert, literal, not_, select
 from sqlmodel import Session
 
 from watch.core.time import utcnow
-from watch.push import preferences
+from watch.push.delivery.wake import announce
+from watch.push.devices import preferences
 from watch.push.models import (
-    KIND_NOTICE, NOTICE_DELIVERY_PRIORITY, NOTICE_PRIORITIES, NOTICE_URGENT, OPEN_STATUSES, PENDING, SENT, FAILED, GONE,
-    ROLE_MEMBER, Delivery, PushNotice, PushSubscription,
+    FAILED,
+    GONE,
+    KIND_NOTICE,
+    NOTICE_DELIVERY_PRIORITY,
+    NOTICE_PRIORITIES,
+    NOTICE_URGENT,
+    OPEN_STATUSES,
+    PENDING,
+    ROLE_MEMBER,
+    SENT,
+    Delivery,
+    PushNotice,
+    PushSubscription,
 )
-from watch.push.wake import announce
 
 TITLE_MAX, BODY_MAX, URL_MAX, KIND_MAX = 120, 500, 500, 40
 MIN_TTL, MAX_TTL = 60, 28 * 24 * 3600
@@ -105,6 +116,14 @@ def notice_receipt(session: Session, notice_id: int) -> dict:
         "failed": counts.get(FAILED, 0),
         "gone": counts.get(GONE, 0),
     }
+
+
+def count_deliveries(session: Session, notice_ids) -> int:
+    """How many devices these notices went to (one count for many notices)."""
+    ids = [int(i) for i in notice_ids]
+    if not ids:
+        return 0
+    return int(session.execute(select(func.count()).select_from(Delivery).where(Delivery.notice_id.in_(ids))).scalar_one())
 
 
 def payload(notice: PushNotice) -> dict:

@@ -14,11 +14,13 @@ import signal
 import threading
 
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+# The app's modules (the worker, the metrics, create_app) are imported inside the functions, not above:
+# this module is what `python -m watch.push` loads first, and it stays stdlib-only until the signals are set.
 
 
 def serve(app, *, once: bool = False, timeout: float = 60.0) -> int:
     """Run one worker until SIGTERM/SIGINT (or, with once, until nothing is left); returns the exit status."""
-    from watch.push.worker import Worker
+    from watch.push.delivery.worker import Worker
 
     signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     worker = Worker(app)

@@ -9,9 +9,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, exists, or_
 from sqlmodel import Session, select
 
-from watch.core.time import utcnow
 from watch.core.errors import ServiceError
-from watch.push.models import LEVEL_ALL, LEVELS, LEVEL_NONE, LEVEL_URGENT, POLICE_ROLES, PushPreference, PushQuietHours
+from watch.core.time import utcnow
+from watch.push.models import (
+    LEVEL_ALL,
+    LEVEL_NONE,
+    LEVEL_URGENT,
+    LEVELS,
+    POLICE_ROLES,
+    PushPreference,
+    PushQuietHours,
+)
 
 LEVEL_LABELS = {
     LEVEL_ALL: _l("All alerts"),

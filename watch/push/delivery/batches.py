@@ -14,15 +14,29 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlmodel import Session
 
 from watch.accounts.models import User
+from watch.alerts.models import Alert
+from watch.areas.models import Area
 from watch.core.time import utcnow
-from watch.push import messages, notices, preferences
+from watch.push.delivery import messages
+from watch.push.devices import preferences
 from watch.push.models import (
-    FAILED, GONE, NOTICE_URGENT, OPEN_STATUSES, RETRYING, SENT, Delivery, PushNotice, PushSubscription,
+    FAILED,
+    GONE,
+    JOB_DONE,
+    NOTICE_URGENT,
+    OPEN_STATUSES,
+    RETRYING,
+    SENT,
+    Delivery,
+    FanoutJob,
+    PushNotice,
+    PushSubscription,
 )
+from watch.push.notices import service as notices
 from watch.push.retry import SendResult, backoff_delay
 from watch.push.webpush.message import PushMessage, alert_topic
 
-log = logging.getLogger("watch.push.worker")
+log = logging.getLogger("watch.push.delivery.worker")
 _IN_CHUNK = 1000  # ids per IN (...): well under SQLite's bound-parameter limit
 
 
@@ -65,9 +79,6 @@ class Job:
 
 def load_jobs(session: Session, token: str) -> list[Job]:
     """The deliveries leased to `token`, with their messages built in each recipient's language."""
-    from watch.alerts.models import Alert
-    from watch.areas.models import Area
-
     d, s = Delivery, PushSubscription
     rows = session.execute(
         select(d.id, d.alert_id, d.area_id, d.role, d.kind, d.attempts, d.shrunk, s.id, s.endpoint, s.p256dh,
@@ -185,9 +196,6 @@ def record(session: Session, token: str, rows: list[dict], *, gone_subscriptions
 def purge(session: Session, *, retention_days: float, now=None) -> int:
     """Delete final deliveries older than the retention period, those of alerts that no longer exist,
     finished fan-out jobs and notices past the retention period (and their deliveries with them)."""
-    from watch.alerts.models import Alert
-    from watch.push.models import JOB_DONE, FanoutJob
-
     now = now or utcnow()
     cutoff = now - timedelta(days=retention_days)
     t, n, j = Delivery.__table__, PushNotice.__table__, FanoutJob.__table__

@@ -17,8 +17,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from datetime import timedelta
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import func, select, update
@@ -27,11 +27,12 @@ from watch.core import tasks
 from watch.core.db import engine as db_engine
 from watch.core.db import session_scope
 from watch.core.time import utcnow
-from watch.push import fanout
-from watch.push.batches import Job, claim, load_jobs, outcome, record  # noqa: F401  (re-exported)
+from watch.push.delivery import fanout
+from watch.push.delivery.batches import Job, claim, load_jobs, outcome, record
+from watch.push.delivery.wake import CHANNEL, EXT
+from watch.push.metrics import metrics
 from watch.push.models import OPEN_STATUSES, SENT, Delivery, FanoutJob
 from watch.push.retry import SendResult
-from watch.push.wake import CHANNEL, EXT
 from watch.push.webpush.sender import PushSender
 from watch.push.webpush.vapid import VapidSigner
 
@@ -57,8 +58,6 @@ def state(app: Flask) -> PushState:
 
 def make_sender(app: Flask) -> PushSender:
     """A PushSender configured from the app's settings."""
-    from watch.push.metrics import metrics
-
     cfg = app.config
     vapid = state(app).vapid
     histogram = metrics(app).send_seconds

@@ -18,8 +18,8 @@ from watch.core.forms import PlainForm, show_refusal
 from watch.mail import preferences as mail_preferences
 from watch.mail.forms import MailPreferencesForm
 from watch.mail.forms import preferences_form as mail_preferences_form
-from watch.push import preferences, service
-from watch.push.forms import preferences_form
+from watch.push.devices import preferences, service
+from watch.push.devices.forms import preferences_form
 
 bp = Blueprint("push", __name__, url_prefix="/account/notifications")
 mail_bp = Blueprint("mail", __name__, url_prefix="/mail")
