@@ -18,7 +18,7 @@ MUNIS = {"light": "Katrineholm", "dark": "Flen"}
 def test_write_sign_and_follow_a_promise_on_a_phone(live_app, db, make_user, new_context, phone_as, scheme):
     from watch.areas import registration
     from watch.organisations.models import Organisation, OrganisationMembership
-    from watch.promises import service
+    from watch.promises import common
 
     muni = MUNIS[scheme]
     coordinator = make_user(name="Stina Samordnare", municipality=muni)
@@ -36,8 +36,8 @@ def test_write_sign_and_follow_a_promise_on_a_phone(live_app, db, make_user, new
         return {k: o.id for k, o in orgs.items()}
 
     orgs = db(setup)
-    today = db(lambda s: service.today())
-    start, end = today - timedelta(days=20), service.add_years(today - timedelta(days=20), 1) - timedelta(days=1)
+    today = db(lambda s: common.today())
+    start, end = today - timedelta(days=20), common.add_years(today - timedelta(days=20), 1) - timedelta(days=1)
     check = PhoneCheck(prefix="promises-", suffix=f"-{scheme}")
     page = phone_as(coordinator, color_scheme=scheme)
     page.goto("/promises/manage/")

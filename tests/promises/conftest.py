@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from watch.organisations.models import Organisation, OrganisationMembership
-from watch.promises import service
+from watch.promises import common, service
 
 MUNI = "Nyköping"
 SCOPE = {"type": "Polygon", "coordinates": [[[17.0, 58.75], [17.04, 58.75], [17.04, 58.77], [17.0, 58.77], [17.0, 58.75]]]}
@@ -27,11 +27,11 @@ class World:
 
     @property
     def start(self) -> date:
-        return service.today() - timedelta(days=30)
+        return common.today() - timedelta(days=30)
 
     @property
     def end(self) -> date:
-        return service.add_years(self.start, 1) - timedelta(days=1)
+        return common.add_years(self.start, 1) - timedelta(days=1)
 
     def draft(self, who="coordinator", **kw):
         """A draft through the service."""

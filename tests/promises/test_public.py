@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 
 from watch.areas import registration
-from watch.promises import service
+from watch.promises import common, progress, service
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -36,8 +36,8 @@ def test_the_public_page_moves_when_an_area_is_approved(client, world, make_area
 
 def test_the_public_page_shows_the_promise_without_login(client, world):
     p, counted, manual = world.signed()
-    service.add_progress(world.session, user=world["reporter"], activity_id=manual.id,
-                         data=service.ProgressIn(entry_on=service.today(), amount=5, text="Fem kontroller på väg 225",
+    progress.add_progress(world.session, user=world["reporter"], activity_id=manual.id,
+                         data=progress.ProgressIn(entry_on=common.today(), amount=5, text="Fem kontroller på väg 225",
                                                  link="https://polisen.se/nykoping"))
     html = client.get(f"/promises/Nyköping/{p.id}").get_data(as_text=True)
     for text in ("Tryggare bostadsområden", "Inbrott i bostadsområden ökar.", "Grannsamverkan", "kommunstyrelsens ordförande",
@@ -59,8 +59,8 @@ def test_a_draft_is_not_public(client, world):
 
 def test_the_atom_feed_is_valid_atom(client, world):
     p, counted, manual = world.signed()
-    service.add_progress(world.session, user=world["coordinator"], activity_id=manual.id,
-                         data=service.ProgressIn(entry_on=service.today(), amount=2, text="Två kontroller <b>&</b>"))
+    progress.add_progress(world.session, user=world["coordinator"], activity_id=manual.id,
+                         data=progress.ProgressIn(entry_on=common.today(), amount=2, text="Två kontroller <b>&</b>"))
     data = service.PromiseIn(title="Tryggare bostadsområden 2", period_start=p.period_start, period_end=p.period_end)
     service.update_promise(world.session, user=world["coordinator"], promise_id=p.id, data=data, note="Ny titel")
     response = client.get("/promises/Nyköping/feed.atom")
@@ -80,16 +80,16 @@ def test_the_atom_feed_is_valid_atom(client, world):
         datetime.fromisoformat(e.find(f"{ATOM}updated").text)  # RFC 3339
         assert e.find(f"{ATOM}link").get("href").startswith("http")
     titles = " ".join(e.find(f"{ATOM}title").text for e in entries)
-    assert "reviderat " + service.today().strftime("%Y-%m") in titles
+    assert "reviderat " + common.today().strftime("%Y-%m") in titles
     assert any("Två kontroller <b>&</b>" in (e.find(f"{ATOM}content").text or "") for e in entries)
     datetime.fromisoformat(root.find(f"{ATOM}updated").text)
 
 
 def test_the_half_year_report_prints(client, world):
     p, counted, manual = world.signed()
-    today = service.today()
-    service.add_progress(world.session, user=world["coordinator"], activity_id=manual.id,
-                         data=service.ProgressIn(entry_on=today, amount=3, text="Tre kontroller"))
+    today = common.today()
+    progress.add_progress(world.session, user=world["coordinator"], activity_id=manual.id,
+                         data=progress.ProgressIn(entry_on=today, amount=3, text="Tre kontroller"))
     half = 1 if today.month <= 6 else 2
     page = client.get(f"/promises/Nyköping/{p.id}/report/{today.year}/{half}")
     assert page.status_code == 200
@@ -107,8 +107,8 @@ def test_an_evidence_photo_is_public_with_its_promise(client, world):
     from tests.alerts.conftest import image_bytes
 
     p, counted, manual = world.signed()
-    e = service.add_progress(world.session, user=world["coordinator"], activity_id=counted.id,
-                             data=service.ProgressIn(entry_on=service.today(), photo=image_bytes()))
+    e = progress.add_progress(world.session, user=world["coordinator"], activity_id=counted.id,
+                             data=progress.ProgressIn(entry_on=common.today(), photo=image_bytes()))
     response = client.get(f"/promises/photos/{e.id}")
     assert response.status_code == 200 and response.mimetype == "image/jpeg"
     assert client.get(f"/promises/photos/{e.id + 1}").status_code == 404
@@ -118,8 +118,8 @@ def test_the_last_updated_date_follows_progress(client, world):
     p, counted, manual = world.signed()
     before = client.get("/promises/Nyköping/").get_data(as_text=True)
     assert 'id="promise-updated"' in before
-    service.add_progress(world.session, user=world["coordinator"], activity_id=manual.id,
-                         data=service.ProgressIn(entry_on=service.today() - timedelta(days=1), amount=1, text="En kontroll"))
+    progress.add_progress(world.session, user=world["coordinator"], activity_id=manual.id,
+                         data=progress.ProgressIn(entry_on=common.today() - timedelta(days=1), amount=1, text="En kontroll"))
     assert "En kontroll" in client.get("/promises/Nyköping/").get_data(as_text=True)
 
 
@@ -129,6 +129,6 @@ def test_a_revision_shows_its_difference_on_the_public_page(client, world):
                              problem=p.problem, focus_areas=["Grannsamverkan", "Båtsamverkan"], scope=p.scope)
     service.update_promise(world.session, user=world["coordinator"], promise_id=p.id, data=data, note="Båtstölder ökar")
     html = client.get("/promises/Nyköping/").get_data(as_text=True)
-    assert "Reviderat " + service.today().strftime("%Y-%m") in html
+    assert "Reviderat " + common.today().strftime("%Y-%m") in html
     assert "<del>Tryggare bostadsområden</del>" in html and "<ins>Tryggare bostadsområden och hamnar</ins>" in html
     assert "Båtstölder ökar" in html and "version 2" in html

@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from watch.core.errors import ServiceError
-from watch.promises import service
+from watch.promises import common, progress, revisions, service
 from watch.promises.models import ProgressEntry, Promise, PromiseActivity, PromiseRevision, PromiseSignatory
 
 
@@ -35,11 +35,11 @@ def test_a_draft_keeps_what_was_written(world):
 
 def test_two_years_at_most_and_a_period_that_runs_forward(world):
     start = world.start
-    refused(lambda: world.draft(period_end=service.add_years(start, 2)), "period_too_long", "period_end")
+    refused(lambda: world.draft(period_end=common.add_years(start, 2)), "period_too_long", "period_end")
     refused(lambda: world.draft(period_end=start), "period_reversed", "period_end")
     refused(lambda: world.draft(period_start=None), "period_start_missing", "period_start")
     refused(lambda: world.draft(title="  "), "title_missing", "title")
-    world.draft(period_end=service.add_years(start, 2) - timedelta(days=1))  # exactly two years is fine
+    world.draft(period_end=common.add_years(start, 2) - timedelta(days=1))  # exactly two years is fine
     assert count(world.session, Promise) == 1
 
 
@@ -118,7 +118,7 @@ def test_signatories_are_roles_of_the_municipalitys_organisations(world):
     refused(lambda: service.add_signatory(world.session, user=user, promise_id=p.id, organisation_id=world.orgs["kommunen"].id,
                                           role_title=" ", signed_on=None), "role_title_missing", "role_title")
     refused(lambda: service.add_signatory(world.session, user=user, promise_id=p.id, organisation_id=world.orgs["kommunen"].id,
-                                          role_title="kommunstyrelsens ordförande", signed_on=service.today() + timedelta(days=1)),
+                                          role_title="kommunstyrelsens ordförande", signed_on=common.today() + timedelta(days=1)),
             "signed_in_future", "signed_on")
     assert count(world.session, PromiseSignatory) == 0
 
@@ -130,8 +130,8 @@ def test_a_change_after_signing_is_a_revision_with_its_difference(world):
     service.update_promise(world.session, user=world["coordinator"], promise_id=p.id, data=data, note="Båtstölder ökar")
     p = world.session.get(Promise, p.id)
     assert p.status == "revised" and p.version == 2
-    (rev,) = service.revisions(world.session, p.id)
-    assert rev.version == 2 and rev.note == "Båtstölder ökar" and rev.revised_on == service.today()
+    (rev,) = revisions.revisions(world.session, p.id)
+    assert rev.version == 2 and rev.note == "Båtstölder ökar" and rev.revised_on == common.today()
     assert json.loads(rev.changes) == [{"what": "title", "before": "Tryggare bostadsområden", "after": "Tryggare bostadsområden och båtar"}]
     world.activity(p, description="Två trygghetsvandringar", indicator="walks_held", target=2)
     assert world.session.get(Promise, p.id).version == 3
@@ -149,9 +149,9 @@ def test_a_draft_changes_without_revisions(world):
 
 
 def entry(world, activity, who="coordinator", **kw):
-    data = dict(entry_on=service.today(), text="Kontroll vid Stora torget")
+    data = dict(entry_on=common.today(), text="Kontroll vid Stora torget")
     data.update(kw)
-    return service.add_progress(world.session, user=world[who], activity_id=activity.id, data=service.ProgressIn(**data))
+    return progress.add_progress(world.session, user=world[who], activity_id=activity.id, data=progress.ProgressIn(**data))
 
 
 def test_progress_manual_needs_a_number_counted_refuses_one(world):
@@ -159,9 +159,9 @@ def test_progress_manual_needs_a_number_counted_refuses_one(world):
     refused(lambda: entry(world, manual), "amount_missing", "amount")
     refused(lambda: entry(world, counted, amount=3), "amount_counted", "amount")
     entry(world, manual, amount=4)
-    entry(world, manual, amount=3, entry_on=service.today() - timedelta(days=3))
+    entry(world, manual, amount=3, entry_on=common.today() - timedelta(days=3))
     entry(world, counted, text="Informationsmöte om grannsamverkan i Brandholmen")
-    rows = {r.activity.id: r for r in service.progress(world.session, world.session.get(Promise, p.id))}
+    rows = {r.activity.id: r for r in progress.progress(world.session, world.session.get(Promise, p.id))}
     assert rows[manual.id].value == 7 and rows[manual.id].percent == 35 and not rows[manual.id].counted
     assert rows[counted.id].value == 0 and rows[counted.id].counted
     assert world.session.get(PromiseActivity, manual.id).status == "ongoing"
@@ -169,7 +169,7 @@ def test_progress_manual_needs_a_number_counted_refuses_one(world):
 
 def test_progress_bad_input_writes_nothing(world):
     p, counted, manual = world.signed()
-    refused(lambda: entry(world, manual, amount=1, entry_on=service.today() + timedelta(days=1)), "entry_in_future", "entry_on")
+    refused(lambda: entry(world, manual, amount=1, entry_on=common.today() + timedelta(days=1)), "entry_in_future", "entry_on")
     refused(lambda: entry(world, manual, amount=1, entry_on=world.start - timedelta(days=1)), "entry_outside_period", "entry_on")
     refused(lambda: entry(world, manual, amount=1, link="javascript:alert(1)"), "link_invalid", "link")
     refused(lambda: entry(world, manual, amount=1, link="ftp://example.se/x"), "link_invalid", "link")
@@ -211,13 +211,13 @@ def test_changing_an_activity_after_signing_is_a_revision(world):
     data = service.ActivityIn(organisation_id=world.orgs["polisen"].id, description=manual.description, indicator="manual",
                               indicator_label=manual.indicator_label, target=30, due_on=manual.due_on, status="ongoing")
     service.update_activity(world.session, user=world["coordinator"], activity_id=manual.id, data=data, note="Fler kontroller")
-    (rev,) = service.revisions(world.session, p.id)
+    (rev,) = revisions.revisions(world.session, p.id)
     assert json.loads(rev.changes) == [{"what": "activity_target", "activity": manual.description, "before": "20", "after": "30"}]
     assert world.session.get(Promise, p.id).status == "revised"
     # A status change alone is no revision.
     data.status = "done"
     service.update_activity(world.session, user=world["coordinator"], activity_id=manual.id, data=data)
-    assert len(service.revisions(world.session, p.id)) == 1
+    assert len(revisions.revisions(world.session, p.id)) == 1
     # An activity cannot be moved outside the period, and its amounts keep it manual.
     data.due_on = world.end + timedelta(days=1)
     refused(lambda: service.update_activity(world.session, user=world["coordinator"], activity_id=manual.id, data=data),

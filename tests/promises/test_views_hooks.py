@@ -11,7 +11,7 @@ from sqlmodel import select
 from tests.promises.conftest import SCOPE
 from watch.accounts import service as accounts
 from watch.organisations import service as org_service
-from watch.promises import service
+from watch.promises import common, progress, service
 from watch.promises.models import ProgressEntry, Promise, PromiseActivity, PromiseRevision
 
 
@@ -53,7 +53,7 @@ def test_a_coordinator_writes_a_promise_through_the_pages(client, auth, world):
 
 def test_bad_input_is_told_in_swedish_and_nothing_is_written(client, auth, world):
     auth.as_user(world["coordinator"])
-    too_long = form(world, period_end=service.add_years(world.start, 2).isoformat())
+    too_long = form(world, period_end=common.add_years(world.start, 2).isoformat())
     response = client.post("/promises/manage/new/Nyköping", data=too_long)
     assert response.status_code == 422
     assert "perioden kan vara högst två år" in response.get_data(as_text=True)
@@ -77,10 +77,10 @@ def test_progress_through_the_page_by_the_responsible_organisation(client, auth,
     page = client.get(f"/promises/manage/activities/{manual.id}").get_data(as_text=True)
     assert 'id="progress-form"' in page and 'id="activity-form"' not in page  # reports progress, does not edit
     response = client.post(f"/promises/manage/activities/{manual.id}/progress", data={
-        "p-entry_on": service.today().isoformat(), "p-amount": "", "p-text": "Kontroll"})
+        "p-entry_on": common.today().isoformat(), "p-amount": "", "p-text": "Kontroll"})
     assert response.status_code == 422 and "Ange hur många" in response.get_data(as_text=True)
     response = client.post(f"/promises/manage/activities/{manual.id}/progress", data={
-        "p-entry_on": service.today().isoformat(), "p-amount": "3", "p-text": "Tre kontroller"})
+        "p-entry_on": common.today().isoformat(), "p-amount": "3", "p-text": "Tre kontroller"})
     assert response.status_code == 302
     assert count(world.session, ProgressEntry) == 1
     counted_page = client.get(f"/promises/manage/activities/{counted.id}").get_data(as_text=True)
@@ -124,8 +124,8 @@ def test_who_may_open_an_activity(client, auth, world):
 def test_export_and_deletion(world):
     p, counted, manual = world.signed()
     reporter = world["reporter"]
-    service.add_progress(world.session, user=reporter, activity_id=manual.id,
-                         data=service.ProgressIn(entry_on=service.today(), amount=2, text="Två kontroller"))
+    progress.add_progress(world.session, user=reporter, activity_id=manual.id,
+                         data=progress.ProgressIn(entry_on=common.today(), amount=2, text="Två kontroller"))
     data = accounts.export_data(world.session, reporter)
     (row,) = data["promise_progress_entries"]
     assert row["text"] == "Två kontroller" and row["amount"] == 2 and row["municipality"] == "Nyköping"

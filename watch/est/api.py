@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Blueprint, request
+from flask import Blueprint, request, url_for
 from flask_login import current_user
 from pydantic import BaseModel, Field
 from spectree import Response
@@ -17,6 +17,10 @@ from watch.est.picture import snapshots
 from watch.est.picture.views import export_response
 from watch.est.reports import service as reports
 from watch.est.rules import categories, weeks
+from watch.est.picture.compute import action_effect
+from watch.core.errors import ServiceError
+from watch.est.reports.photos import add_photo as store
+from watch.organisations.access import organisation_ids_of
 
 bp = Blueprint("est_api", __name__, url_prefix="/api/v1/est")
 bp.before_request(require_login)
@@ -192,8 +196,6 @@ def _report_out(r) -> ReportOut:
 
 
 def _action_out(session, a) -> ActionOut:
-    from watch.est.picture.compute import action_effect
-
     before, after = action_effect(session, a)
     return ActionOut(id=a.id, title=a.title, owner_organisation_id=a.owner_organisation_id, starts_on=a.starts_on,
                      ends_on=a.ends_on, status=a.status, effect_note=a.effect_note, before=before, after=after)
@@ -220,8 +222,6 @@ def create_report(json: ReportBody):
     key = request.headers.get("Idempotency-Key")
     if not data.client_key and key:
         if len(key) > 64 or not key.isprintable():
-            from watch.core.errors import ServiceError
-
             raise ServiceError("idempotency_key_invalid", "Idempotency-Key: 1–64 printable characters", 422)
         data.client_key = key
     r = reports.submit(get_session(), user=current_user, data=data)
@@ -241,12 +241,6 @@ class PhotoOut(BaseModel):
 @spec.validate(resp=Response(HTTP_201=PhotoOut, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error, HTTP_422=Error), tags=TAG)
 def add_photo(report_id: int):
     """Add a photo to your own organisation's report (multipart field `photo`); EXIF and GPS are removed."""
-    from flask import url_for
-
-    from watch.core.errors import ServiceError
-    from watch.est.reports.photos import add_photo as store
-    from watch.organisations.access import organisation_ids_of
-
     session = get_session()
     report = access.get_report_for(session, current_user, report_id)
     if report.organisation_id not in organisation_ids_of(session, current_user, report.municipality):
@@ -263,8 +257,6 @@ def add_photo(report_id: int):
 @spec.validate(resp=Response(HTTP_200=ReportList, HTTP_401=Error, HTTP_403=Error, HTTP_422=Error), tags=TAG)
 def list_reports():
     """The reports of ?municipality= and ?week=2026-W48 the user may see in full."""
-    from watch.core.errors import ServiceError
-
     muni = request.args.get("municipality") or ""
     try:
         y, w = (int(v) for v in (request.args.get("week") or "").split("-W"))

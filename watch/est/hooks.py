@@ -12,6 +12,7 @@ from watch.core.db import session_scope
 from watch.core.time import utcnow
 from watch.core.errors import ServiceError
 from watch.est.models import EstAction, EstPhoto, EstReport, EstSnapshot
+from watch.est.reports.photos import remove_files
 
 
 def on_user_deleting(user, session, **_kw) -> None:
@@ -48,8 +49,6 @@ def on_organisation_deleting(org, session, **_kw) -> None:
 
 def purge(session: Session, *, days: int, now=None) -> int:
     """Delete reports (and their photos) older than `days`; frozen pictures keep their aggregates."""
-    from watch.est.reports.photos import remove_files
-
     cutoff = (now or utcnow()) - timedelta(days=days)
     ids = list(session.exec(select(EstReport.id).where(EstReport.occurred_at < cutoff)).all())
     for i in range(0, len(ids), 500):

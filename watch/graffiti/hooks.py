@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from watch.core import events
 from watch.core.db import session_scope
 from watch.core.time import utcnow
-from watch.graffiti.models import GraffitiDelivery, GraffitiPhoto, GraffitiReport, GraffitiUpdate, OwnerZone
+from watch.graffiti.models import GraffitiDelivery, GraffitiPhoto, GraffitiReport, GraffitiUpdate, OwnerZone, RoutingRule
 from watch.graffiti.service import remove_files
 
 
@@ -41,8 +41,6 @@ def on_organisation_deleting(org, session, **_kw) -> None:
     for z in session.exec(select(OwnerZone).where(OwnerZone.organisation_id == org.id)).all():
         z.organisation_id = None
         session.add(z)
-    from watch.graffiti.models import RoutingRule
-
     for rule in session.exec(select(RoutingRule).where(RoutingRule.organisation_id == org.id)).all():
         for d in session.exec(select(GraffitiDelivery).where(GraffitiDelivery.rule_id == rule.id)).all():
             d.rule_id = None

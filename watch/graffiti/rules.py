@@ -15,6 +15,7 @@ from watch.mail import check_address
 from watch.organisations import access as orgs
 from watch.organisations.models import COORDINATOR, RANK, REPORTER, Organisation
 from watch.graffiti.models import CHANNELS, OBJECT_TYPES, OWNER_TYPES, GraffitiReport, OwnerZone, RoutingRule
+from watch.graffiti import outbound
 
 
 def is_coordinator(session: Session, user, municipality: str) -> bool:
@@ -92,8 +93,6 @@ def add_zone(session: Session, *, user, municipality: str, name: str, owner_type
 def _check_endpoint(endpoint: str) -> str:
     """An https URL whose host is public (loopback and http only where the test setting allows)."""
     from flask import current_app
-
-    from watch.graffiti import outbound
 
     endpoint = (endpoint or "").strip()
     try:

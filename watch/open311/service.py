@@ -13,9 +13,9 @@ from sqlmodel import Session, select
 from watch.core.errors import ServiceError
 from watch.core.time import TZ
 from watch.est.places import inside
-from watch.graffiti import rules as graffiti_rules
+from watch.graffiti import rules as graffiti_rules, lifecycle
 from watch.graffiti import service as graffiti
-from watch.graffiti.models import CLOSED as GRAFFITI_CLOSED
+from watch.graffiti.models import CLOSED as GRAFFITI_CLOSED, RoutingRule
 from watch.graffiti.models import OBJECT_TYPES, STATUSES, GraffitiReport
 from watch.organisations.models import Organisation
 from watch.walks import access as walk_access
@@ -119,8 +119,6 @@ def create(session: Session, *, user, form, media: list[bytes], client_key: str 
 
 def _municipality_at(session: Session, lon: float, lat: float) -> str:
     """The municipality whose graffiti routing covers the point (the first that takes it)."""
-    from watch.graffiti.models import RoutingRule
-
     for muni in sorted(set(session.exec(select(RoutingRule.municipality)).all())):
         if inside(session, muni, lon, lat):
             return muni
@@ -199,8 +197,6 @@ def updates(session: Session, user, *, start: datetime | None = None, end: datet
 
 def receive_update(session: Session, user, form) -> tuple[dict, bool]:
     """POST servicerequestupdates: a case system moves one of our graffiti requests; (the update as stored, new?)."""
-    from watch.graffiti import lifecycle
-
     rid = (form.get("service_request_id") or "").strip()
     if not re.fullmatch(r"g\d{1,12}", rid):
         raise Open311Error("request_not_found", "No such service request.", 404)

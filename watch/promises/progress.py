@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from watch.core.time import utcnow
 from watch.core.errors import NotFound, ServiceError
 from watch.organisations.models import Organisation
-from watch.promises import access, indicators
+from watch.promises import access, indicators, photos
 from watch.promises.common import bad as _bad
 from watch.promises.common import MAX_TARGET, activities, entries, get_activity, today
 from watch.promises.models import MANUAL, ProgressEntry, Promise, PromiseActivity
@@ -31,8 +31,6 @@ class ProgressIn:
 
 def add_progress(session: Session, *, user, activity_id: int, data: ProgressIn) -> ProgressEntry:
     """A dated entry on an activity. A manual indicator needs the amount done; a counted one refuses it."""
-    from watch.promises import photos
-
     activity, promise = get_activity(session, activity_id)
     if promise.status == "draft" and not access.may_edit(session, user, promise.municipality):
         raise NotFound("activity_not_found", _l("No such activity."))

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from watch.est.picture import snapshots
 from watch.core.time import TZ, aware
 from watch.promises.models import ProgressEntry, Promise, PromiseActivity, PromiseRevision, PromiseSignatory
-from watch.promises.service import FIELD_LABELS
+from watch.promises.revisions import FIELD_LABELS
 
 
 def scope_svg(scope: str | None, width: int = 320, height: int = 220, pad: int = 10) -> dict | None:

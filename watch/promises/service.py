@@ -24,10 +24,9 @@ from watch.core.errors import NotFound
 from watch.organisations.models import Organisation
 from watch.promises import access, indicators
 from watch.promises.common import bad as _bad
-from watch.promises.common import MAX_TARGET, activities, add_years, entries, get_activity, today  # noqa: F401  (public here)
-from watch.promises.models import ACTIVITY_STATUSES, MANUAL, NEXT, STATUS_LABELS, Promise, PromiseActivity, PromiseSignatory
-from watch.promises.progress import Progress, ProgressIn, add_progress, progress  # noqa: F401  (public here)
-from watch.promises.revisions import FIELD_LABELS, activity_changes, promise_changes, record_revision, revisions  # noqa: F401
+from watch.promises.common import MAX_TARGET, activities, add_years, entries, get_activity, today
+from watch.promises.models import ACTIVITY_STATUSES, MANUAL, NEXT, PUBLIC, STATUS_LABELS, Promise, PromiseActivity, PromiseSignatory
+from watch.promises.revisions import activity_changes, promise_changes, record_revision
 
 MAX_SCOPE_VERTICES = 1000
 MAX_FOCUS = 10
@@ -284,8 +283,6 @@ def update_activity(session: Session, *, user, activity_id: int, data: ActivityI
 
 def list_promises(session: Session, municipality: str, *, public: bool) -> list[Promise]:
     """The municipality's promises, newest period first (public: no drafts)."""
-    from watch.promises.models import PUBLIC
-
     query = select(Promise).where(Promise.municipality == municipality)
     if public:
         query = query.where(Promise.status.in_(PUBLIC))

@@ -16,7 +16,7 @@ from watch.est.models import EstSnapshot
 from watch.core.forms import show_refusal
 from watch.organisations import access as orgs
 from watch.organisations.models import COORDINATOR, RANK, REPORTER, Organisation
-from watch.promises import access, photos, publish, service
+from watch.promises import access, common, photos, progress, publish, revisions, service
 from watch.promises.forms import ActivityForm, ProgressForm, PromiseForm, SignatoryForm, StatusForm
 from watch.core.forms import PlainForm
 from watch.promises.models import ACTIVITY_STATUSES, MANUAL, NEXT, STATUS_LABELS, ProgressEntry, Promise, PromiseActivity
@@ -39,14 +39,14 @@ def _file(field) -> bytes | None:
 def _context(session, promise: Promise) -> dict:
     """What the public page, the report and the editor all show."""
     return {"promise": promise, "signatories": service.signatories(session, promise.id),
-            "progress": service.progress(session, promise), "revisions": service.revisions(session, promise.id),
+            "progress": progress.progress(session, promise), "revisions": revisions.revisions(session, promise.id),
             "focus": json.loads(promise.focus_areas), "scope_svg": publish.scope_svg(promise.scope),
             "est_link": publish.est_link(session, promise), "status_labels": STATUS_LABELS, "activity_labels": ACTIVITY_STATUSES}
 
 
 def halves(promise: Promise) -> list[tuple[int, int]]:
     """The half-years (year, 1 or 2) the period touches, up to today's."""
-    now = service.today()
+    now = common.today()
     out = []
     for year in range(promise.period_start.year, promise.period_end.year + 1):
         for half, (a, b) in ((1, (date(year, 1, 1), date(year, 6, 30))), (2, (date(year, 7, 1), date(year, 12, 31)))):
@@ -104,8 +104,8 @@ def report(municipality: str, promise_id: int, year: int, half: int):
     if end < promise.period_start or start > promise.period_end:
         abort(404)
     ctx = _context(session, promise)
-    as_of = min(end, service.today())
-    ctx["progress"] = service.progress(session, promise, until=as_of)
+    as_of = min(end, common.today())
+    ctx["progress"] = progress.progress(session, promise, until=as_of)
     ctx["revisions"] = [r for r in ctx["revisions"] if start <= r.revised_on <= end]
     happened = publish.entries_between(session, promise, start, end)
     return render_template("promises/report.html", municipality=municipality, year=year, half=half, start=start, end=end,
@@ -304,7 +304,7 @@ def activity(activity_id: int):
     act, promise, editor, poster = access.get_activity_for(session, current_user, activity_id)
     form = ActivityForm(prefix="a", obj=None if request.method == "POST" else act)
     form.organisation_id.choices = _org_choices(session, promise.municipality)
-    progress_form = ProgressForm(prefix="p", data={"entry_on": service.today()})
+    progress_form = ProgressForm(prefix="p", data={"entry_on": common.today()})
     status = 200
     if request.method == "POST":
         if not editor:
@@ -322,9 +322,9 @@ def activity(activity_id: int):
 
 
 def _activity_page(session, promise, act, form, progress_form, editor, poster, status):
-    now = next((p for p in service.progress(session, promise) if p.activity.id == act.id), None)
+    now = next((p for p in progress.progress(session, promise) if p.activity.id == act.id), None)
     return render_template("promises/activity.html", promise=promise, activity=act, form=form, progress_form=progress_form,
-                           editor=editor, poster=poster, now=now, entries=service.entries(session, act.id), manual=act.indicator == MANUAL,
+                           editor=editor, poster=poster, now=now, entries=common.entries(session, act.id), manual=act.indicator == MANUAL,
                            running=promise.status in ("signed", "active", "revised"), activity_labels=ACTIVITY_STATUSES), status
 
 
@@ -336,7 +336,7 @@ def add_progress(activity_id: int):
     form = ProgressForm(prefix="p")
     if form.validate_on_submit():
         try:
-            service.add_progress(session, user=current_user, activity_id=act.id, data=service.ProgressIn(
+            progress.add_progress(session, user=current_user, activity_id=act.id, data=progress.ProgressIn(
                 entry_on=form.entry_on.data, text=form.text.data or "", link=form.link.data or "", amount=form.amount.data,
                 photo=_file(form.photos)))
         except ServiceError as exc:

@@ -15,6 +15,7 @@ from watch.training.access import can_organise, get_session_for, is_trainer
 from watch.training.forms import SessionForm
 from watch.core.forms import PlainForm
 from watch.training.models import KIND_LABELS, RegistrationStatus, TrainingTrainer
+from watch.accounts.models import User
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 ICS = "text/calendar; charset=utf-8"
@@ -68,7 +69,6 @@ def edit(session_id: int):
     if request.method == "GET":
         form.starts_at.data = local(ts.starts_at).replace(tzinfo=None)
         form.ends_at.data = local(ts.ends_at).replace(tzinfo=None)
-        from watch.accounts.models import User
         from sqlmodel import select
         form.trainer_emails.data = ", ".join(session.exec(select(User.email).join(TrainingTrainer, TrainingTrainer.user_id == User.id)
                                                           .where(TrainingTrainer.session_id == ts.id)).all())

@@ -15,7 +15,7 @@ from watch.core.errors import ServiceError
 from watch.est.places import check_point
 from watch.est.reports import service as est
 from watch.walks import access
-from watch.walks.models import CATEGORIES, PUBLISHED, WalkObservation
+from watch.walks.models import CATEGORIES, PUBLISHED, WalkObservation, Walk
 
 # Walk categories as EST categories (the default taxonomy); positive findings are not incidents and stay out.
 EST_CATEGORY = {
@@ -160,8 +160,6 @@ def approve_photo(session: Session, *, user, observation_id: int, approved: bool
 
 def public_photo(session: Session, observation_id: int) -> WalkObservation | None:
     """The observation if its photo is approved and its walk's protocol is published."""
-    from watch.walks.models import Walk
-
     obs = session.get(WalkObservation, observation_id)
     if obs is None or not obs.photo or not obs.photo_approved:
         return None

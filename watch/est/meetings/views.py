@@ -15,7 +15,7 @@ from watch.core.errors import ServiceError
 from watch.est import access
 from watch.est.forms import ActionForm, ActionUpdateForm, DecisionForm, MeetingForm
 from watch.est.meetings import service
-from watch.est.models import EstPlace
+from watch.est.models import EstPlace, COUNTED, EstReport
 from watch.est.picture.compute import action_effect
 from watch.est.picture.snapshots import snapshot_of
 from watch.est.rules import weeks
@@ -136,8 +136,6 @@ def update_action(municipality: str, action_id: int):
 def _hot_cells(session, municipality: str, limit: int = 20):
     """The busiest cells of the last four weeks."""
     from sqlalchemy import func
-
-    from watch.est.models import COUNTED, EstReport
 
     now = weeks.week_of(utcnow())
     since = weeks.key(*weeks.shift(*now, -4))

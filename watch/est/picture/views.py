@@ -20,6 +20,8 @@ from watch.est.picture import analysis, exports, snapshots, svg
 from watch.est.rules import categories, weeks
 from watch.core.forms import show_refusal
 from watch.organisations.access import organisation_ids_of
+from watch.est.meetings.service import actions_of
+from watch.est.picture.compute import action_effect
 
 bp = Blueprint("est_picture", __name__, url_prefix="/est")
 public_bp = Blueprint("est_public", __name__, url_prefix="/est/public")
@@ -104,11 +106,7 @@ def print_year(municipality: str, year: int):
     session = get_session()
     access.require(session, current_user, municipality)
     a = analysis.analyse(session, municipality, year, "year")
-    from watch.est.meetings.service import actions_of
-
     acts = [(x, o) for x, o in actions_of(session, current_user, municipality) if x.starts_on.year == year]
-    from watch.est.picture.compute import action_effect
-
     effects = {x.id: action_effect(session, x) for x, _o in acts}
     return render_template("est/print_year.html", municipality=municipality, a=a, svg=svg, label=_labels(session, municipality),
                            actions=acts, effects=effects, weekdays=[str(d) for d in WEEKDAYS])

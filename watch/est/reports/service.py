@@ -15,7 +15,7 @@ from watch.est import access
 from watch.est.models import ACCEPTED, MERGED, REJECTED, SUBMITTED, EstPlace, EstReport, EstReportZone, EstSnapshot
 from watch.est.places import cell_for, zones_for
 from watch.est.rules import categories, weeks
-from watch.organisations.access import reporting_organisations
+from watch.organisations.access import reporting_organisations, organisation_ids_of
 # Refusals that leave the feeding domain's own record standing (a walk observation, a graffiti report) and only
 # keep it out of the picture: the week is closed or frozen, or the municipality's own taxonomy lacks the category.
 NOT_COUNTED = ("week_frozen", "too_old", "category_unknown", "subcategory_unknown")
@@ -192,8 +192,6 @@ def list_week(session: Session, user, municipality: str, week_key: int, *, statu
     if status:
         query = query.where(EstReport.status == status)
     if not access.full_access(session, user, municipality):
-        from watch.organisations.access import organisation_ids_of
-
         query = query.where(EstReport.organisation_id.in_(organisation_ids_of(session, user, municipality) or [-1]))
     return list(session.exec(query.order_by(EstReport.occurred_at.desc())))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for, send_from_directory
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
@@ -11,15 +11,16 @@ from sqlmodel import select
 from watch.core.db import get_session
 
 from watch.core.time import local, utcnow
-from watch.core.errors import ServiceError
+from watch.core.errors import ServiceError, NotFound
 from watch.est import access
 from watch.est.forms import ReportForm, ReviewForm
 from watch.est.models import SUBMITTED, EstPhoto, EstPlace
 from watch.est.reports import service
-from watch.est.reports.photos import add_photo
+from watch.est.reports.photos import add_photo, photo_dir
 from watch.est.rules import categories, weeks
 from watch.core.forms import show_refusal
 from watch.organisations.access import reporting_organisations
+from watch.organisations.models import Organisation
 
 bp = Blueprint("est_reports", __name__, url_prefix="/est/<municipality>")
 
@@ -110,8 +111,6 @@ def review_queue(municipality: str):
 
 
 def _org_names(session, municipality: str) -> dict[int, str]:
-    from watch.organisations.models import Organisation
-
     return dict(session.exec(select(Organisation.id, Organisation.name).where(Organisation.municipality == municipality)).all())
 
 
@@ -151,15 +150,9 @@ def _week_arg() -> tuple[int, int]:
 @bp.get("/photos/<int:photo_id>")
 def photo(municipality: str, photo_id: int):
     """A report's photo (who may see the report)."""
-    from flask import send_from_directory
-
-    from watch.est.reports.photos import photo_dir
-
     session = get_session()
     p = session.get(EstPhoto, photo_id)
     if p is None:
-        from watch.core.errors import NotFound
-
         raise NotFound("photo_not_found", _("That page does not exist, or you cannot see it."))
     access.get_report_for(session, current_user, p.report_id)
     return send_from_directory(photo_dir(), p.filename, mimetype="image/jpeg", max_age=0)
