@@ -3,7 +3,7 @@
 Run: .venv/bin/python bench/areas_lookup.py [--areas 20000] [--points 20000] [--smoke]
 
 Measures, in one process and on the same synthetic data:
-- the pure spatial index path (watch.areas.spatial.AreaIndex.containing: STRtree + prepared polygons),
+- the pure spatial index path (watch.areas.geometry.spatial.AreaIndex.containing: STRtree + prepared polygons),
 - a naive scan over all polygons (vectorised shapely over the whole array, and a plain Python loop),
 - the session-level function watch.areas.service.areas_containing on a SQLite database
   (index cached per app; loads the matching Area rows), with and without a 200 m buffer,
@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 from benchkit import count, parse  # noqa: E402  (bench/, this script's folder)
 import shapely  # noqa: E402
 
-from watch.areas.spatial import AreaIndex  # noqa: E402
+from watch.areas.geometry.spatial import AreaIndex  # noqa: E402
 
 # Swedish towns (lon, lat): areas cluster around them as real ones do.
 TOWNS = [(18.07, 59.33), (11.97, 57.71), (13.00, 55.60), (17.64, 59.86), (16.55, 59.61), (15.62, 58.41), (16.18, 58.59),
@@ -102,7 +102,8 @@ def session_level(rows, pts) -> None:
 
     from watch.core import db
     from watch.core.time import utcnow
-    from watch.areas import service, spatial
+    from watch.areas import service
+    from watch.areas.geometry import spatial
     from watch.areas.models import Area, AreaKind, AreaStatus
 
     tmp = tempfile.mkdtemp(prefix="watch-bench-")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from watch.areas import registration
+from watch.areas.registration import service as registration
 from watch.areas.models import Area, AreaKind, AreaStatus
 from watch.core.time import utcnow
 
@@ -40,7 +40,7 @@ def person(session, name: str, *, admin: bool = False):
 def create_area(session, *, name: str = "Östra Bergen", kind=AreaKind.grannsamverkan, status="active",
                 at: tuple[float, float] = NYKOPING, size: float = 0.004, box: tuple | None = None,
                 contact=None, municipality: str = MUNICIPALITY, description: str = "") -> Area:
-    """An area in any status, made through watch.areas.registration; `box` (lon/lat bounds) wins over at/size.
+    """An area in any status, made through watch.areas.registration.service; `box` (lon/lat bounds) wins over at/size.
 
     Without a `contact`, a new account registers the area (and so is its contact representative).
     """

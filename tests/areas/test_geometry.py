@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from watch.areas import geometry
+from watch.areas.geometry import polygons
 from watch.areas.models import Area, AreaMembership
 from watch.core.errors import ServiceError
 
@@ -48,7 +48,7 @@ def _count(session) -> tuple[int, int]:
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_service_refuses(app, case):
     with pytest.raises(ServiceError) as err:
-        geometry.check(geometry.parse_text(as_text(case)))
+        polygons.check(polygons.parse_text(as_text(case)))
     assert err.value.code == case["code"]
     assert 400 <= err.value.status < 500
     assert len(str(err.value.message)) > 10
@@ -99,19 +99,19 @@ def test_file_over_limit(client, auth, make_user, session, config):
     assert r.status_code == 422
     assert _count(session) == (0, 0)
     with pytest.raises(ServiceError) as err:
-        geometry.parse_text(big)
+        polygons.parse_text(big)
     assert err.value.code == "geometry_too_large" and err.value.status == 413
 
 
 def test_limits_are_configurable(app):
     app.config["AREA_MAX_VERTICES"] = 10
     with pytest.raises(ServiceError) as err:
-        geometry.check(_circle(11))
+        polygons.check(_circle(11))
     assert err.value.code == "geometry_too_many_vertices"
     app.config["AREA_MAX_VERTICES"] = 5000
-    assert geometry.check(_circle(5000)).vertices == 5000
+    assert polygons.check(_circle(5000)).vertices == 5000
     app.config["AREA_REGION_BBOX"] = [0, 40, 10, 50]
-    geometry.check(square(2.35, 48.85))  # Paris is fine once the region says so
+    polygons.check(square(2.35, 48.85))  # Paris is fine once the region says so
 
 
 @pytest.mark.parametrize("wrapper", ["geometry", "feature", "collection"])
@@ -119,19 +119,19 @@ def test_accepts_feature_and_collection(app, wrapper):
     g = square(*NYKOPING)
     data = {"geometry": g, "feature": {"type": "Feature", "properties": {}, "geometry": g},
             "collection": {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "x"}, "geometry": g}]}}[wrapper]
-    checked = geometry.check(data)
+    checked = polygons.check(data)
     assert json.loads(checked.geojson)["type"] == "Polygon"
     assert checked.vertices == 4
 
 
 def test_geodesic_area_is_accurate(app):
     # 0.01° x 0.01° at 58.75° N: 1113.2 m x 578.5 m (spherical) ≈ 643,900 m²
-    area = geometry.geodesic_area_m2(geometry.check(square(17.0, 58.75, 0.01)).shape)
-    expected = (math.radians(0.01) * geometry.EARTH_RADIUS_M) ** 2 * math.cos(math.radians(58.755))
+    area = polygons.geodesic_area_m2(polygons.check(square(17.0, 58.75, 0.01)).shape)
+    expected = (math.radians(0.01) * polygons.EARTH_RADIUS_M) ** 2 * math.cos(math.radians(58.755))
     assert abs(area - expected) / expected < 0.001
 
 
 def test_multipolygon_ok(app):
     a, b = square(*NYKOPING)["coordinates"], square(NYKOPING[0] + 0.01, NYKOPING[1])["coordinates"]
-    checked = geometry.check({"type": "MultiPolygon", "coordinates": [a, b]})
+    checked = polygons.check({"type": "MultiPolygon", "coordinates": [a, b]})
     assert checked.vertices == 8 and checked.area_m2 > 150_000

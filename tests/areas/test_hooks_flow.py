@@ -8,7 +8,7 @@ from datetime import date
 from sqlmodel import select
 
 from watch.accounts import service as accounts
-from watch.areas import households
+from watch.areas.households import service as households
 from watch.areas.models import Area, AreaJoinRequest, AreaKind, AreaMembership, AreaStatus, Household
 from watch.boats.models import Boat, BoatEngine
 from watch.areas.service import areas_containing, membership_of

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from watch.areas import households
+from watch.areas.households import service as households
 from watch.areas.models import Household
 from watch.core.errors import ServiceError
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from watch.areas import registration
+from watch.areas.registration import service as registration
 from watch.areas.models import AreaRole, AreaStatus
 from watch.areas.service import area_audience, membership_of
 from watch.core.errors import ServiceError

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from watch.areas import registration, spatial
+from watch.areas.geometry import spatial
+
+from watch.areas.registration import service as registration
 from watch.areas.models import Area, AreaRole, AreaStatus
 from watch.areas.service import (area_audience, areas_containing, distance_to_area_m, user_area_ids,
                                  user_area_roles)

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from watch.areas import members
+from watch.areas.invites import service as invites
+from watch.areas.members import service as members
 from watch.areas.models import AreaInvite, AreaJoinRequest, AreaMembership, AreaRole
 from watch.areas.service import membership_of
 from watch.core.time import utcnow
@@ -45,7 +46,7 @@ def test_invite_link_flow(client, auth, session, make_area, make_user):
 def test_bad_invites(client, auth, session, app, make_area, make_user, problem, code, status):
     contact, newcomer = make_user(), make_user()
     area = make_area(contact=contact)
-    invite, token = members.create_invite(session, contact, area.id)
+    invite, token = invites.create_invite(session, contact, area.id)
     if problem == "tampered":
         token = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     elif problem == "garbage":
@@ -55,17 +56,17 @@ def test_bad_invites(client, auth, session, app, make_area, make_user, problem, 
         session.add(invite)
         session.commit()
     elif problem == "revoked":
-        members.revoke_invite(session, contact, area.id, invite.id)
+        invites.revoke_invite(session, contact, area.id, invite.id)
     elif problem == "expired":
         invite.expires_at = utcnow() - timedelta(seconds=1)
         session.add(invite)
         session.commit()
     elif problem == "archived":
-        from watch.areas import registration
+        from watch.areas.registration import service as registration
         registration.archive_area(session, contact, area.id)
     elif problem == "other-secret":
         from itsdangerous import URLSafeSerializer
-        token = URLSafeSerializer("another-secret-key-entirely", salt=members.INVITE_SALT).dumps({"i": invite.id, "n": invite.nonce})
+        token = URLSafeSerializer("another-secret-key-entirely", salt=invites.INVITE_SALT).dumps({"i": invite.id, "n": invite.nonce})
     auth.as_user(newcomer)
     r = client.post("/api/v1/areas/invites/accept", json={"token": token})
     assert (r.status_code, r.get_json()["error"]["code"]) == (status, code)
@@ -78,7 +79,7 @@ def test_invite_for_pending_area_refused(session, make_area, make_user):
     contact = make_user()
     area = make_area(status="pending", contact=contact)
     with pytest.raises(ServiceError) as err:
-        members.create_invite(session, contact, area.id)
+        invites.create_invite(session, contact, area.id)
     assert err.value.code == "area_not_active"
 
 

@@ -8,7 +8,8 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import Auth
-from watch.areas import outline, registration
+from watch.areas.geometry import outline
+from watch.areas.registration import service as registration
 from watch.areas.models import Area, AreaOutlineChange, OutlineChangeStatus
 from watch.core.errors import Forbidden
 

@@ -6,7 +6,9 @@ import json
 import pytest
 from sqlmodel import select
 
-from watch.areas import outline, registration
+from watch.areas.geometry import outline
+
+from watch.areas.registration import service as registration
 from watch.areas.models import Area, AreaOutlineChange, AreaStatus, OutlineChangeStatus
 from watch.areas.service import areas_containing
 from watch.core.errors import NotFound, ServiceError

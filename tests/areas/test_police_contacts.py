@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from watch.areas import police
+from watch.areas.police import service as police
 from watch.areas.models import AreaMembership, AreaRole
 from watch.areas.service import area_audience
 from watch.core.errors import NotFound, ServiceError

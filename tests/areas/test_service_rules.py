@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from watch.areas import registration
+from watch.areas.registration import service as registration
 from watch.areas.models import Area, AreaKind
 from watch.core.errors import ServiceError
 

@@ -186,7 +186,7 @@ def test_deletes_itself_after_the_return(app, session, street):
 
 def test_export_delete_and_leaving(session, street):
     from watch.accounts import service as accounts
-    from watch.areas import members
+    from watch.areas.members import service as members
 
     area, people = street
     notice = _notice(session, area, people)

@@ -6,7 +6,7 @@ import json
 from sqlmodel import select
 
 from watch.accounts import service as accounts
-from watch.areas import members
+from watch.areas.members import service as members
 from watch.boats.models import Boat, BoatEngine
 
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 def test_mail_pages_on_a_phone(live_app, new_context, make_user, make_area, db):
     from axe_playwright_python.sync_playwright import Axe
 
-    from watch.areas import members
+    from watch.areas.invites import service as invites
 
     contact = make_user(name="Kim Kontakt")
     area_id = make_area(name="Björkgatan", contacts=[contact])
@@ -21,7 +21,7 @@ def test_mail_pages_on_a_phone(live_app, new_context, make_user, make_area, db):
         from watch.accounts.models import User
 
         with live_app.test_request_context():
-            inv, _token = members.create_invite(s, s.get(User, contact["id"]), area_id, days=7)
+            inv, _token = invites.create_invite(s, s.get(User, contact["id"]), area_id, days=7)
         return inv.id
 
     invite_id = db(invite)

@@ -16,7 +16,7 @@ MUNIS = {"light": "Katrineholm", "dark": "Flen"}
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_write_sign_and_follow_a_promise_on_a_phone(live_app, db, make_user, new_context, phone_as, scheme):
-    from watch.areas import registration
+    from watch.areas.registration import service as registration
     from watch.organisations.models import Organisation, OrganisationMembership
     from watch.promises import common
 

@@ -15,7 +15,7 @@ MUNIS = {"light": "Trosa", "dark": "Vingåker"}
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_register_attend_and_approve_on_a_phone(live_app, db, make_user, phone_as, scheme):
-    from watch.areas import registration
+    from watch.areas.registration import service as registration
     from watch.core.time import utcnow
     from watch.training import service
 

@@ -17,7 +17,7 @@ from watch.mail.sender import send_due
 def _active_area(session, make_user):
     from datetime import date
 
-    from watch.areas import registration
+    from watch.areas.registration import service as registration
     from watch.areas.models import AreaStatus
 
     contact = make_user(name="Kim Kontakt")

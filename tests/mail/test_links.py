@@ -192,7 +192,7 @@ def test_an_unverified_user_cannot_be_made_police_admin_or_contact(app, session,
         with pytest.raises(ServiceError) as exc:
             service.set_role(session, user=user, role=role, on=True)
         assert exc.value.code == "email_unverified"
-    from watch.areas.registration import create_area
+    from watch.areas.registration.service import create_area
 
     with pytest.raises(ServiceError) as exc:
         create_area(session, user, kind="grannsamverkan", name="Gatan", municipality="Nyköping", geometry_data={})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from watch.areas import registration
+from watch.areas.registration import service as registration
 from watch.areas.models import Area
 from watch.core.time import utcnow
 from watch.core.time import TZ

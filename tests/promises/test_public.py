@@ -5,7 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 
-from watch.areas import registration
+from watch.areas.registration import service as registration
 from watch.promises import common, progress, service
 
 ATOM = "{http://www.w3.org/2005/Atom}"

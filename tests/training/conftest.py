@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from watch.areas import registration
+from watch.areas.registration import service as registration
 from watch.core.time import utcnow
 from watch.training import service
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from tests.training.conftest import MUNICIPALITY
 from watch.core import events
-from watch.areas import registration
+from watch.areas.registration import service as registration
 from watch.core.time import utcnow
 from watch.core.errors import ServiceError
 from watch.mail.models import OutboxMessage

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from tests.training.conftest import MUNICIPALITY, move_to_past
 from watch.core.time import local
-from watch.areas import registration
+from watch.areas.registration import service as registration
 from watch.areas.models import AreaMembership, AreaStatus
 from watch.core.time import utcnow
 from watch.core.errors import ServiceError

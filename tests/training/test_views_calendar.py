@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from tests.training.conftest import MUNICIPALITY, move_to_past
 from watch.core.time import aware, local
-from watch.areas import registration
+from watch.areas.registration import service as registration
 from watch.training import calendar, service
 from watch.training.models import TrainingSession
 

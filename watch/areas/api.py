@@ -1,21 +1,27 @@
-"""Areas in the JSON API: GeoJSON for the map, and the area lifecycle."""
+"""Areas in the JSON API: the blueprint, GeoJSON for the map, one area, areas near a position.
+
+The sub-domains add their routes to this blueprint (registration, households,
+members, invites, police); this module imports none of them.
+"""
 from __future__ import annotations
 
 import json as jsonlib
 import math
 
 import geojson
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from spectree import Response
 
-from watch.core.api import Error, require_login, spec, strict_json
-from watch.areas import outline, registration, service
-from watch.areas.models import Area, AreaOutlineChange, AreaRole
-from watch.areas.schemas import (AreaCollection, AreaFeature, AreaIn, AreaPatch, AreaQuery, MemberOut, NearArea, NearList,
-                                 NearQuery, OutlineChangeOut, RejectIn, TrainedIn)
+from watch.accounts.models import User
+from watch.areas import service
+from watch.areas.geometry import outline
+from watch.areas.models import Area, AreaMembership, AreaOutlineChange, AreaRole
+from watch.areas.registration import service as registration
+from watch.areas.schemas import AreaCollection, AreaFeature, AreaQuery, MemberOut, NearArea, NearList, NearQuery, OutlineChangeOut
 from watch.areas.service import allowed, get_area_for, membership_of
+from watch.core.api import Error, require_login, spec, strict_json
 from watch.core.db import get_session
 from watch.core.errors import ServiceError
 
@@ -66,7 +72,17 @@ def outline_change_out(change: AreaOutlineChange, area: Area) -> OutlineChangeOu
                             proposed_at=change.proposed_at, decided_at=change.decided_at, reason=change.reason)
 
 
-def _one(area: Area) -> AreaFeature:
+def member_out(m: AreaMembership, name: str | None = None) -> MemberOut:
+    """A membership for the API."""
+    if name is None:
+        user = get_session().get(User, m.user_id)
+        name = user.display_name if user else ""
+    return MemberOut(user_id=m.user_id, display_name=name, role=m.role, is_main_contact=m.is_main_contact,
+                     trained_on=m.trained_on, training_valid=registration.training_valid(m), joined_at=m.created_at)
+
+
+def area_out(area: Area) -> AreaFeature:
+    """One area as a Feature; with its latest proposed outline for those who edit, approve or decide on it."""
     session = get_session()
     m = membership_of(session, current_user, area.id)
     data = jsonlib.loads(geojson.dumps(feature(area, AreaRole(m.role) if m else None)))
@@ -88,74 +104,11 @@ def list_areas(query: AreaQuery):
     return AreaCollection.model_validate(jsonlib.loads(geojson.dumps(collection(pairs))))
 
 
-@bp.post("")
-@spec.validate(json=AreaIn, resp=Response(HTTP_201=AreaFeature, HTTP_401=Error, HTTP_403=Error, HTTP_413=Error, HTTP_422=Error), tags=TAGS)
-def create_area(json: AreaIn):
-    """Register an area; it waits for the police (pending). You become its contact representative."""
-    area = registration.create_area(get_session(), current_user, kind=json.kind, name=json.name,
-                                    municipality=json.municipality, description=json.description,
-                                    geometry_data=json.geometry)
-    return _one(area), 201, {"Location": url_for("areas_api.get_area", area_id=area.id)}
-
-
 @bp.get("/<int:area_id>")
 @spec.validate(resp=Response(HTTP_200=AreaFeature, HTTP_401=Error, HTTP_404=Error), tags=TAGS)
 def get_area(area_id: int):
     """One area as a GeoJSON Feature."""
-    return _one(get_area_for(get_session(), current_user, area_id, need="view"))
-
-
-@bp.patch("/<int:area_id>")
-@spec.validate(json=AreaPatch, resp=Response(HTTP_200=AreaFeature, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error,
-                                             HTTP_409=Error, HTTP_422=Error), tags=TAGS)
-def update_area(area_id: int, json: AreaPatch):
-    """Change an area (contacts, police, admins). A contact's new outline for an active area waits for
-    the police, and a new municipality for that municipality's police or an admin: see
-    properties.outline_change; the old outline and municipality hold until approved."""
-    area = registration.update_area(get_session(), current_user, area_id, name=json.name, description=json.description,
-                                    municipality=json.municipality, geometry_data=json.geometry)
-    return _one(area)
-
-
-@bp.post("/<int:area_id>/approve")
-@spec.validate(resp=Response(HTTP_200=AreaFeature, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error, HTTP_409=Error), tags=TAGS)
-def approve_area(area_id: int):
-    """Activate a pending area (police of its municipality, admins); needs a trained contact."""
-    return _one(registration.approve_area(get_session(), current_user, area_id))
-
-
-@bp.post("/<int:area_id>/reject")
-@spec.validate(json=RejectIn, resp=Response(HTTP_200=AreaFeature, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error,
-                                            HTTP_409=Error, HTTP_422=Error), tags=TAGS)
-def reject_area(area_id: int, json: RejectIn):
-    """Refuse a pending area with a reason the registrant will see."""
-    return _one(registration.reject_area(get_session(), current_user, area_id, reason=json.reason))
-
-
-@bp.post("/<int:area_id>/archive")
-@spec.validate(resp=Response(HTTP_200=AreaFeature, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error, HTTP_409=Error), tags=TAGS)
-def archive_area(area_id: int):
-    """Archive an area (contacts, police, admins)."""
-    return _one(registration.archive_area(get_session(), current_user, area_id))
-
-
-@bp.post("/<int:area_id>/trained")
-@spec.validate(json=TrainedIn, resp=Response(HTTP_200=MemberOut, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error,
-                                             HTTP_422=Error), tags=TAGS)
-def mark_trained(area_id: int, json: TrainedIn):
-    """Record a contact representative's yearly training (police of the municipality, admins)."""
-    from watch.areas.api_members import member_out
-
-    m = registration.mark_trained(get_session(), current_user, area_id, user_id=json.user_id, trained_on=json.trained_on)
-    return member_out(m)
-
-
-@bp.get("/queue")
-@spec.validate(resp=Response(HTTP_200=AreaCollection, HTTP_401=Error), tags=TAGS)
-def queue():
-    """Pending areas waiting for this police user's (or admin's) decision."""
-    areas = registration.approval_queue(get_session(), current_user)
-    return AreaCollection.model_validate(jsonlib.loads(geojson.dumps(collection((a, None) for a in areas))))
+    return area_out(get_area_for(get_session(), current_user, area_id, need="view"))
 
 
 @bp.get("/near")
@@ -169,3 +122,4 @@ def near(query: NearQuery):
     items = [NearArea(id=a.id, kind=a.kind, name=a.name, municipality=a.municipality, my_role=roles.get(a.id),
                       distance_m=round(service.distance_to_area_m(a, query.lon, query.lat), 1)) for a in areas[:50]]
     return NearList(radius_m=radius, items=sorted(items, key=lambda i: (i.distance_m, i.name)))
+

@@ -1,13 +1,16 @@
 """`flask --app watch areas ...`: list, approve, reject, mark-trained, archive, index-stats."""
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import click
 from flask.cli import AppGroup
+from sqlmodel import select
 
 from watch.accounts import service as accounts
-from watch.areas import registration, spatial
+from watch.areas.geometry import spatial
+from watch.areas.registration import service as registration
 from watch.areas.models import Area, AreaStatus
 from watch.core.db import session_scope
 from watch.core.errors import ServiceError
@@ -34,8 +37,6 @@ def _run(fn):
 @click.option("--municipality", help="Only areas in this municipality.")
 def list_areas(status: str | None, municipality: str | None) -> None:
     """List areas: id, status, kind, municipality, name, contacts and training."""
-    from sqlmodel import select
-
     with session_scope() as session:
         q = select(Area).order_by(Area.municipality, Area.name, Area.id)
         if status:
@@ -97,8 +98,6 @@ def archive(area_id: int, actor: str) -> None:
 @areas_cli.command("index-stats")
 def index_stats() -> None:
     """Build the spatial index of active areas and report its size."""
-    import time
-
     spatial.invalidate()
     started = time.perf_counter()
     index = spatial.get_index()

@@ -10,10 +10,11 @@ import math
 from typing import Iterable, Literal
 
 import shapely
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from watch.areas import spatial
+from watch.areas.geometry import spatial
 from watch.areas.models import Area, AreaMembership, AreaRole, AreaStatus
 from watch.core.errors import Forbidden, NotFound
 
@@ -157,8 +158,6 @@ def distance_to_area_m(area: Area, lon: float, lat: float) -> float:
 
 def map_view(session: Session, user, area_ids=None) -> dict:
     """Where a map opens: around the given areas, else the user's own areas, else the configured default."""
-    from flask import current_app
-
     cfg = current_app.config
     ids = set(area_ids) if area_ids is not None else set(user_area_roles(session, user))
     areas = list(session.exec(select(Area).where(Area.id.in_(ids), Area.status == AreaStatus.active))) if ids else []

@@ -1,40 +1,42 @@
-"""Area pages: the map, registration, an area's page, the police queue."""
+"""Area pages: the blueprint, the map, the list, an area's page.
+
+The sub-domains add their pages to this blueprint (registration, members,
+invites, households, police); this module imports none of their views.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from watch.core.forms import PlainForm
 from watch.accounts.models import User
-from watch.areas import geometry, members, outline, police, registration
-from watch.core import municipalities
-from watch.areas.forms import AreaEditForm, AreaForm, JoinForm, PoliceContactForm, RejectForm, TrainedForm
+from watch.areas.forms import JoinForm, PoliceContactForm, RejectForm, TrainedForm
+from watch.areas.geometry import outline
+from watch.areas.members import service as members
 from watch.areas.models import AreaKind, AreaRole, AreaStatus, OutlineChangeStatus
+from watch.areas.police import service as police
+from watch.areas.registration import service as registration
 from watch.areas.service import allowed, get_area_for, map_view, membership_of
 from watch.core.db import get_session
-from watch.core.time import utcnow
 from watch.core.errors import ServiceError
-from watch.core.forms import show_refusal
+from watch.core.forms import PlainForm, show_refusal
+from watch.core.maps import map_config
+from watch.core.time import utcnow
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")
 
 
-def _geometry_input(form):
-    """The drawn outline, or the uploaded file (which wins); None when neither was given."""
-    upload = form.geojson_file.data
-    if upload and getattr(upload, "filename", ""):
-        return geometry.parse_text(upload.read(current_app.config["AREA_UPLOAD_MAX_BYTES"] + 1))
-    text = (form.geometry.data or "").strip()
-    return geometry.parse_text(text) if text else None
+def names_of(session, ids) -> dict[int, str]:
+    """Display names by user id."""
+    ids = list(set(ids))
+    return dict(session.exec(select(User.id, User.display_name).where(User.id.in_(ids))).all()) if ids else {}
 
 
-def map_config(**extra) -> dict:
-    """Settings the map modules read from the page (no user text in JS)."""
-    cfg = current_app.config
-    return {"tileUrl": cfg["MAP_TILE_URL"], "attribution": cfg["MAP_TILE_ATTRIBUTION"],
-            "center": cfg["MAP_DEFAULT_CENTER"], "zoom": cfg["MAP_DEFAULT_ZOOM"], **extra}
+def people(session, area_id: int) -> list[tuple]:
+    """(membership, display name) of the area's contact representatives, main contact first."""
+    contacts = registration.contacts(session, area_id)
+    names = names_of(session, [m.user_id for m in contacts])
+    return [(m, names.get(m.user_id, "")) for m in contacts]
 
 
 @bp.get("/")
@@ -63,34 +65,6 @@ def list_page():
     return render_template("areas/list.html", groups=sorted(groups.items(), key=lambda kv: kv[0].casefold()))
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@login_required
-def new():
-    """Register an area: draw it or upload GeoJSON; it waits for the police."""
-    form = AreaForm()
-    if request.method == "GET" and current_user.municipality:
-        form.municipality.data = municipalities.normalise(current_user.municipality)
-    if form.validate_on_submit():
-        try:
-            data = _geometry_input(form)
-            area = registration.create_area(get_session(), current_user, kind=form.kind.data, name=form.name.data,
-                                            municipality=form.municipality.data, description=form.description.data or "",
-                                            geometry_data=data)
-        except ServiceError as exc:
-            show_refusal(form, exc)
-        else:
-            flash(_("Thank you! The area is registered and waits for approval by the police."), "success")
-            return redirect(url_for("areas.detail", area_id=area.id))
-    status = 422 if form.errors else 200
-    return render_template("areas/new.html", form=form, map_config=map_config()), status
-
-
-def _people(session, area_id):
-    contacts = registration.contacts(session, area_id)
-    names = dict(session.exec(select(User.id, User.display_name).where(User.id.in_([m.user_id for m in contacts]))).all())
-    return [(m, names.get(m.user_id, "")) for m in contacts]
-
-
 @bp.get("/<int:area_id>")
 @login_required
 def detail(area_id: int):
@@ -99,7 +73,7 @@ def detail(area_id: int):
     area = get_area_for(session, current_user, area_id, need="view")
     m = membership_of(session, current_user, area.id)
     can = {need: allowed(session, current_user, area, need, membership=m) for need in ("edit", "approve", "members", "boats")}
-    contacts = _people(session, area.id)
+    contacts = people(session, area.id)
     trained_form = None
     if can["approve"] and contacts:
         trained_form = TrainedForm(trained_on=utcnow().date())
@@ -127,55 +101,8 @@ def detail(area_id: int):
     )
 
 
-@bp.route("/<int:area_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(area_id: int):
-    """Change an area's name, description, municipality or outline."""
-    session = get_session()
-    area = get_area_for(session, current_user, area_id, need="edit")
-    form = AreaEditForm(obj=area if request.method == "GET" else None)
-    pending = outline.pending_change(session, area.id)
-    if request.method == "GET":
-        form.geometry.data = ""
-        if pending is not None and pending.municipality:
-            form.municipality.data = pending.municipality  # what the contact asked for; choosing the old one takes it back
-    if form.validate_on_submit():
-        try:
-            data = _geometry_input(form)
-            registration.update_area(session, current_user, area.id, name=form.name.data, municipality=form.municipality.data,
-                                     description=form.description.data or "", geometry_data=data)
-        except ServiceError as exc:
-            show_refusal(form, exc)
-        else:
-            pending = outline.pending_change(session, area.id)
-            if pending is not None and pending.municipality and pending.proposed_by_id == current_user.id:
-                flash(_("The area is saved. The move to %(new)s waits for approval by the police of %(new)s; until then the area stays with %(old)s.",
-                        new=pending.municipality, old=area.municipality), "success")
-            elif data is not None and pending is not None:
-                flash(_("The area is saved. The new outline waits for approval by the police; until then the area keeps its current outline."), "success")
-            else:
-                flash(_("The area is saved."), "success")
-            return redirect(url_for("areas.detail", area_id=area.id))
-    status = 422 if form.errors else 200
-    needs_approval = area.status == AreaStatus.active and not allowed(session, current_user, area, "approve")
-    move_needs_approval = area.status == AreaStatus.active and not current_user.is_admin
-    return render_template("areas/edit.html", form=form, area=area, needs_approval=needs_approval, move_needs_approval=move_needs_approval,
-                           pending_change=pending,
-                           map_config=map_config(existing=area.geometry)), status
-
-
-@bp.get("/queue")
-@login_required
-def queue():
-    """Pending areas for the police of their municipality (and admins)."""
-    if not (current_user.is_police or current_user.is_admin):
-        abort(404)
-    session = get_session()
-    return render_template("areas/queue.html", areas=registration.approval_queue(session, current_user),
-                           changes=outline.change_queue(session, current_user))
-
-
-def _act(area_id: int, action, done_message: str, form_cls=PlainForm):
+def act(area_id: int, action, done_message: str, form_cls=PlainForm):
+    """Run `action(form)` for a posted button on the area's page, flash how it went, and go back."""
     form = form_cls()
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -189,60 +116,3 @@ def _act(area_id: int, action, done_message: str, form_cls=PlainForm):
     else:
         flash(done_message, "success")
     return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/areas/") else url_for("areas.detail", area_id=area_id))
-
-
-@bp.post("/<int:area_id>/approve")
-@login_required
-def approve(area_id: int):
-    """Approve a pending area."""
-    return _act(area_id, lambda f: registration.approve_area(get_session(), current_user, area_id),
-                _("The area is approved and active. The contact representative sees it on the area's page."))
-
-
-@bp.post("/<int:area_id>/reject")
-@login_required
-def reject(area_id: int):
-    """Reject a pending area with a reason."""
-    return _act(area_id, lambda f: registration.reject_area(get_session(), current_user, area_id, reason=f.reason.data),
-                _("The area is rejected. The contact representative sees your reason on the area's page."), RejectForm)
-
-
-@bp.post("/<int:area_id>/archive")
-@login_required
-def archive(area_id: int):
-    """Archive an area."""
-    return _act(area_id, lambda f: registration.archive_area(get_session(), current_user, area_id), _("The area is archived."))
-
-
-@bp.post("/<int:area_id>/trained")
-@login_required
-def mark_trained(area_id: int):
-    """Record a contact representative's training."""
-    session = get_session()
-    area = get_area_for(session, current_user, area_id, need="approve")
-
-    def form_cls():
-        form = TrainedForm()
-        form.user_id.choices = [(c.user_id, name) for c, name in _people(session, area.id)]
-        return form
-
-    return _act(area_id, lambda f: registration.mark_trained(session, current_user, area_id, user_id=f.user_id.data, trained_on=f.trained_on.data),
-                _("The training is recorded."), form_cls)
-
-
-@bp.post("/<int:area_id>/join")
-@login_required
-def join(area_id: int):
-    """Ask to join the area."""
-    return _act(area_id, lambda f: members.request_join(get_session(), current_user, area_id, message=f.message.data or ""),
-                _("Your request is sent. A contact representative of the area will answer."), JoinForm)
-
-
-@bp.post("/<int:area_id>/leave")
-@login_required
-def leave(area_id: int):
-    """Leave the area."""
-    result = _act(area_id, lambda f: members.leave_area(get_session(), current_user, area_id), _("You have left the area."))
-    if membership_of(get_session(), current_user, area_id) is None:
-        return redirect(url_for("areas.map_page"))
-    return result

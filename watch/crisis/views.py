@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlmodel import select
 
 from watch.core import municipalities
-from watch.areas.views import map_config
+from watch.core.maps import map_config
 from watch.crisis import distance, service
 from watch.crisis.forms import ActivateForm, MailChoiceForm, PointForm
 from watch.crisis.models import ACTIONS, ACTIVATED, BUILDING_TYPES, OFFERS, STATUSES, CrisisPoint, split_offers

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from watch.areas.views import map_config
+from watch.core.maps import map_config
 from watch.core.db import get_session
 from watch.core.time import utcnow
 from watch.core.errors import ServiceError

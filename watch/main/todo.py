@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from watch.alerts.models import Alert, AlertArea, Status
-from watch.areas import registration
+from watch.areas.registration import service as registration
 from watch.areas.models import Area, AreaJoinRequest, AreaMembership, AreaRole, AreaStatus, JoinRequestStatus
 from watch.core.time import utcnow
 

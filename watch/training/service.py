@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from watch import mail
 from watch.accounts.models import User
-from watch.areas.registration import record_training
+from watch.areas.registration.service import record_training
 from watch.core.time import aware, local, utcnow
 from watch.core.errors import ServiceError
 from watch.training.access import can_organise, get_session_for

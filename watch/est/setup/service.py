@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from watch.areas import geometry
+from watch.areas.geometry import polygons as geometry
 from watch.core.errors import NotFound, ServiceError
 from watch.est import access
 from watch.est.models import EstConfig, EstDistrict, EstPlace

@@ -8,14 +8,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from watch.core import events
 from watch.accounts.links import require_verified
-from watch.areas import geometry, outline
-from watch.core import municipalities
+from watch.accounts.models import User
+from watch.areas.geometry import outline, polygons
 from watch.areas.models import Area, AreaKind, AreaMembership, AreaRole, AreaStatus, OutlineChangeStatus
 from watch.areas.service import allowed, get_area_for, is_municipality_police, membership_of
-from watch.core.time import utcnow
+from watch.core import events, municipalities
 from watch.core.errors import ServiceError
+from watch.core.time import utcnow
 
 
 MISSING = {
@@ -41,15 +41,15 @@ def _kind(kind) -> AreaKind:
         raise ServiceError("kind_invalid", _l("Choose neighbourhood watch or boat watch."), 422, field="kind")
 
 
-def _geometry(geom) -> geometry.CheckedGeometry:
+def _geometry(geom) -> polygons.CheckedGeometry:
     if geom is None or (isinstance(geom, (str, bytes)) and not geom.strip()):
         raise ServiceError("geometry_missing", _l("Draw the area on the map (at least 3 corners) or upload a GeoJSON file."), 422, field="geometry")
     if isinstance(geom, (str, bytes)):
-        geom = geometry.parse_text(geom)
-    return geometry.check(geom)
+        geom = polygons.parse_text(geom)
+    return polygons.check(geom)
 
 
-def _apply_geometry(area: Area, checked: geometry.CheckedGeometry) -> None:
+def _apply_geometry(area: Area, checked: polygons.CheckedGeometry) -> None:
     area.geometry = checked.geojson
     area.min_lon, area.min_lat, area.max_lon, area.max_lat = checked.bbox
     area.area_m2 = checked.area_m2
@@ -85,7 +85,7 @@ def update_area(session: Session, user, area_id: int, *, name: str | None = None
     """Change an area's name, description, municipality or outline. Commits.
 
     A new outline for an active area, drawn by a contact representative, waits
-    for a police contact (watch.areas.outline); the old outline holds until then.
+    for a police contact (watch.areas.geometry.outline); the old outline holds until then.
     A new municipality for an active area waits for that municipality's police
     (or an admin); access follows the old one until then.
     """
@@ -219,8 +219,6 @@ def set_role(session: Session, user, area_id: int, *, user_id: int, role, main: 
     if m is None or m.role == AreaRole.police:
         raise ServiceError("not_a_member", _l("That person is not a member of the area."), 422, field="user_id")
     if role == AreaRole.contact and m.role != AreaRole.contact:
-        from watch.accounts.models import User
-
         require_verified(session.get(User, user_id))
     if m.role == AreaRole.contact and role == AreaRole.member and len(contacts(session, area_id)) <= 1:
         raise ServiceError("last_contact", _l("An area needs at least one contact representative."), 409)

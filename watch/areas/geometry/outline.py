@@ -12,23 +12,22 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
-from watch.areas import geometry
-
-from watch.core import municipalities
+from watch.areas.geometry import polygons
 from watch.areas.models import Area, AreaOutlineChange, AreaStatus, OutlineChangeStatus
 from watch.areas.service import allowed, get_area_for, same_municipality
-from watch.core.time import utcnow
+from watch.core import municipalities
 from watch.core.errors import Forbidden, NotFound, ServiceError
+from watch.core.time import utcnow
 
 
-def checked(data) -> geometry.CheckedGeometry:
+def checked(data) -> polygons.CheckedGeometry:
     """Parse (if text) and check an outline; ServiceError naming the problem otherwise."""
     if isinstance(data, (str, bytes)):
-        data = geometry.parse_text(data)
-    return geometry.check(data)
+        data = polygons.parse_text(data)
+    return polygons.check(data)
 
 
-def apply_outline(target, outline: geometry.CheckedGeometry | AreaOutlineChange) -> None:
+def apply_outline(target, outline: polygons.CheckedGeometry | AreaOutlineChange) -> None:
     """Copy an outline with its bounding box and size onto an Area (or a proposal)."""
     if isinstance(outline, AreaOutlineChange):
         target.geometry, target.area_m2 = outline.geometry, outline.area_m2
@@ -70,7 +69,7 @@ def pending_for(session: Session, user, area_id: int) -> tuple[Area, AreaOutline
     return area, change
 
 
-def propose(session: Session, user, area: Area, outline: geometry.CheckedGeometry | None = None, *,
+def propose(session: Session, user, area: Area, outline: polygons.CheckedGeometry | None = None, *,
             municipality: str | None = None) -> AreaOutlineChange | None:
     """Store a new outline and/or municipality for the police to decide, adding to a pending proposal (no commit).
 

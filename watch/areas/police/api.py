@@ -5,12 +5,13 @@ from flask import url_for
 from flask_login import current_user
 from spectree import Response
 
-from watch.core.api import Error, spec
-from watch.areas import outline, police
-from watch.areas.api import _one, bp, outline_change_out
+from watch.areas.api import area_out, bp, outline_change_out
+from watch.areas.geometry import outline
 from watch.areas.models import Area
+from watch.areas.police import service as police
 from watch.areas.schemas import (AreaFeature, OutlineChangeList, OutlineChangeOut, PoliceContactIn,
                                  PoliceContactList, PoliceContactOut, RejectIn)
+from watch.core.api import Error, spec
 from watch.core.db import get_session
 
 TAGS = ["area police"]
@@ -67,7 +68,7 @@ def get_outline_change(area_id: int):
 def approve_outline(area_id: int):
     """Approve the proposal: the outline and/or municipality change at once (police of the municipality, or
     of the new one for a move; admins)."""
-    return _one(outline.approve_change(get_session(), current_user, area_id))
+    return area_out(outline.approve_change(get_session(), current_user, area_id))
 
 
 @bp.post("/<int:area_id>/outline-change/reject")

@@ -20,8 +20,9 @@ from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as OrmSession
 
-from watch.areas.geometry import EARTH_RADIUS_M, local_xy
+from watch.areas.geometry.polygons import EARTH_RADIUS_M, local_xy
 from watch.areas.models import Area, AreaIndexState, AreaStatus
+from watch.core.db import engine
 
 log = logging.getLogger(__name__)
 EXT = "watch.areas.index"
@@ -108,8 +109,6 @@ def _db_version(conn) -> int:
 
 
 def _build(app: Flask, cache: _Cache, generation: int) -> None:
-    from watch.core.db import engine
-
     # A connection of its own: the index must hold committed areas only, never
     # a request's uncommitted (and perhaps rolled back) changes.
     with engine(app).connect() as conn:
@@ -135,8 +134,6 @@ def get_index(app: Flask | None = None) -> AreaIndex:
         if cache.index is None or cache.generation != generation:
             _build(app, cache, generation)
         elif time.monotonic() - cache.checked_at >= app.config["AREA_INDEX_CHECK_SECONDS"]:
-            from watch.core.db import engine
-
             with engine(app).connect() as conn:
                 version = _db_version(conn)
             if version != cache.db_version:
@@ -190,6 +187,4 @@ def init_app(app: Flask) -> None:
 
 def engine_connect(app: Flask | None = None):
     """A transaction on the app's engine outside any session (tests simulate other processes)."""
-    from watch.core.db import engine
-
     return engine(app or current_app).begin()

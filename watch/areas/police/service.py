@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from watch.accounts.models import User
 from watch.areas.models import Area, AreaMembership, AreaRole, AreaStatus
-from watch.areas.registration import contacts
+from watch.areas.registration.service import contacts
 from watch.areas.service import allowed, get_area_for, is_municipality_police, membership_of, same_municipality
 from watch.core.errors import Forbidden, NotFound, ServiceError
 

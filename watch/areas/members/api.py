@@ -1,4 +1,4 @@
-"""Area members in the JSON API: join requests, invites, roles, leaving."""
+"""Area members in the JSON API: the people, their roles, join requests, leaving."""
 from __future__ import annotations
 
 from flask import url_for
@@ -7,31 +7,14 @@ from spectree import Response
 from sqlmodel import select
 
 from watch.accounts.models import User
+from watch.areas.api import bp, member_out
+from watch.areas.members import service as members
+from watch.areas.registration import service as registration
+from watch.areas.schemas import DecisionIn, JoinIn, JoinRequestList, JoinRequestOut, MemberList, MemberOut, RoleIn
 from watch.core.api import Empty, Error, spec
-from watch.areas import members, registration
-from watch.areas.api import bp
-from watch.areas.models import AreaInvite, AreaMembership
-from watch.areas.schemas import (AcceptIn, DecisionIn, InviteIn, InviteList, InviteOut, JoinIn, JoinRequestList,
-                                 JoinRequestOut, MemberList, MemberOut, MembershipOut, RoleIn)
 from watch.core.db import get_session
 
 TAGS = ["area members"]
-
-
-def member_out(m: AreaMembership, name: str | None = None) -> MemberOut:
-    """A membership for the API."""
-    if name is None:
-        user = get_session().get(User, m.user_id)
-        name = user.display_name if user else ""
-    return MemberOut(user_id=m.user_id, display_name=name, role=m.role, is_main_contact=m.is_main_contact,
-                     trained_on=m.trained_on, training_valid=registration.training_valid(m), joined_at=m.created_at)
-
-
-def invite_out(invite: AreaInvite, token: str | None = None) -> InviteOut:
-    """An invite for the API; the link only when just created."""
-    url = url_for("areas.accept_invite", token=token, _external=True) if token else None
-    return InviteOut(id=invite.id, area_id=invite.area_id, created_at=invite.created_at, expires_at=invite.expires_at,
-                     revoked_at=invite.revoked_at, uses=invite.uses, token=token, url=url)
 
 
 def _request_out(r, name=None) -> JoinRequestOut:
@@ -102,35 +85,3 @@ def list_requests(area_id: int):
 def decide_request(area_id: int, request_id: int, json: DecisionIn):
     """Approve or decline a join request."""
     return _request_out(members.decide_request(get_session(), current_user, area_id, request_id, approve=json.approve))
-
-
-@bp.get("/<int:area_id>/invites")
-@spec.validate(resp=Response(HTTP_200=InviteList, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error), tags=TAGS)
-def list_invites(area_id: int):
-    """Invite links that still work."""
-    return InviteList(items=[invite_out(i) for i in members.list_invites(get_session(), current_user, area_id)])
-
-
-@bp.post("/<int:area_id>/invites")
-@spec.validate(json=InviteIn, resp=Response(HTTP_201=InviteOut, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error,
-                                            HTTP_409=Error, HTTP_422=Error), tags=TAGS)
-def create_invite(area_id: int, json: InviteIn):
-    """Create an invite link (shown in this answer only)."""
-    invite, token = members.create_invite(get_session(), current_user, area_id, days=json.days)
-    return invite_out(invite, token), 201, {"Location": url_for("areas_api.list_invites", area_id=area_id)}
-
-
-@bp.delete("/<int:area_id>/invites/<int:invite_id>")
-@spec.validate(resp=Response(HTTP_200=InviteOut, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error), tags=TAGS)
-def revoke_invite(area_id: int, invite_id: int):
-    """Revoke an invite link."""
-    return invite_out(members.revoke_invite(get_session(), current_user, area_id, invite_id))
-
-
-@bp.post("/invites/accept")
-@spec.validate(json=AcceptIn, resp=Response(HTTP_200=MembershipOut, HTTP_400=Error, HTTP_401=Error, HTTP_409=Error,
-                                            HTTP_410=Error), tags=TAGS)
-def accept_invite(json: AcceptIn):
-    """Join an area with an invite token."""
-    m = members.accept_invite(get_session(), current_user, json.token)
-    return MembershipOut(area_id=m.area_id, user_id=m.user_id, role=m.role)

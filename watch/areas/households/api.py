@@ -5,11 +5,11 @@ from flask import url_for
 from flask_login import current_user
 from spectree import Response
 
-from watch.core.api import Empty, Error, spec
-from watch.areas import households
 from watch.areas.api import bp
+from watch.areas.households import service as households
 from watch.areas.models import Household
 from watch.areas.schemas import HouseholdIn, HouseholdList, HouseholdOut, HouseholdPatch
+from watch.core.api import Empty, Error, spec
 from watch.core.db import get_session
 
 TAGS = ["households"]

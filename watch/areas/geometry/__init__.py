@@ -1,0 +1,1 @@
+"""Area outlines: GeoJSON polygons checked and measured, the spatial index, proposed new outlines."""

@@ -1,0 +1,1 @@
+"""The household roster of a neighbourhood-watch area."""

@@ -1,0 +1,1 @@
+"""An area's police contacts, and their decisions on new outlines."""
